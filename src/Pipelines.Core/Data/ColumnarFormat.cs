@@ -1,0 +1,237 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Pipelines.Data;
+
+/// <summary>
+/// Reads and writes one split directory in the columnar binary format.
+/// </summary>
+/// <remarks>
+/// Layout of a split directory:
+/// <list type="bullet">
+/// <item><c>columns.json</c>: <c>{"format":"pipelines-columnar","version":1,"rowCount":N,"columns":[{"name","kind","file"}]}</c></item>
+/// <item>Numeric/Timestamp column file <c>cNNN.f64</c>: N little-endian IEEE doubles; NaN = missing.</item>
+/// <item>Text column file <c>cNNN.txt</c>: int32 dictionary size D, then D × (int32 UTF-8 byte length, bytes), then N int32 codes; -1 = missing.</item>
+/// </list>
+/// Everything little-endian. Loading is a memory copy (no text parsing); <see cref="ColumnarDataView"/> exposes a table to ML.NET.
+/// </remarks>
+public static class ColumnarFormat
+{
+    /// <summary>The manifest file name.</summary>
+    public const string ManifestFileName = "columns.json";
+
+    private const string FormatName = "pipelines-columnar";
+    private const int FormatVersion = 1;
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter() },
+        WriteIndented = true,
+    };
+
+    /// <summary>Writes <paramref name="table"/> into <paramref name="directory"/> (created if needed).</summary>
+    public static async Task WriteAsync(ColumnarTable table, string directory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        Directory.CreateDirectory(directory);
+        var entries = new List<ColumnManifestEntry>(table.Columns.Count);
+        for (var i = 0; i < table.Columns.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var column = table.Columns[i];
+            switch (column)
+            {
+                case NumericColumn n:
+                {
+                    var file = $"c{i:D3}.f64";
+                    await WriteNumericAsync(Path.Combine(directory, file), n.Values, cancellationToken).ConfigureAwait(false);
+                    entries.Add(new ColumnManifestEntry(n.Name, n.Kind, file));
+                    break;
+                }
+
+                case TextColumn t:
+                {
+                    var file = $"c{i:D3}.txt";
+                    await WriteTextAsync(Path.Combine(directory, file), t, cancellationToken).ConfigureAwait(false);
+                    entries.Add(new ColumnManifestEntry(t.Name, ColumnKind.Text, file));
+                    break;
+                }
+
+                default:
+                    throw new NotSupportedException($"Column type {column.GetType().Name} cannot be written.");
+            }
+        }
+
+        var manifest = new ColumnManifest(FormatName, FormatVersion, table.RowCount, entries);
+        await File.WriteAllTextAsync(Path.Combine(directory, ManifestFileName), JsonSerializer.Serialize(manifest, s_json), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the manifest (schema and row count) of a split without loading data.</summary>
+    public static ColumnManifest ReadManifest(string directory)
+    {
+        var path = Path.Combine(directory, ManifestFileName);
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"'{directory}' is not a columnar split: {ManifestFileName} is missing.");
+        }
+
+        var manifest = JsonSerializer.Deserialize<ColumnManifest>(File.ReadAllText(path), s_json)
+            ?? throw new InvalidDataException($"'{path}' is empty.");
+        if (manifest.Format != FormatName || manifest.Version != FormatVersion)
+        {
+            throw new InvalidDataException($"'{path}' has format {manifest.Format} v{manifest.Version}; expected {FormatName} v{FormatVersion}.");
+        }
+
+        return manifest;
+    }
+
+    /// <summary>Loads a split; <paramref name="columns"/> limits which columns are read (null = all).</summary>
+    public static async Task<ColumnarTable> ReadAsync(string directory, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken)
+    {
+        var manifest = ReadManifest(directory);
+        var result = new List<Column>();
+        foreach (var entry in manifest.Columns)
+        {
+            if (columns is not null && !columns.Contains(entry.Name))
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var path = Path.Combine(directory, entry.File);
+            result.Add(entry.Kind == ColumnKind.Text
+                ? await ReadTextAsync(path, entry.Name, manifest.RowCount, cancellationToken).ConfigureAwait(false)
+                : new NumericColumn(entry.Name, await ReadNumericAsync(path, manifest.RowCount, cancellationToken).ConfigureAwait(false), entry.Kind));
+        }
+
+        if (columns is not null)
+        {
+            var missing = columns.Where(c => result.All(r => r.Name != c)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new KeyNotFoundException(
+                    $"Split '{directory}' has no column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}. Columns: {string.Join(", ", manifest.Columns.Select(c => c.Name))}.");
+            }
+        }
+
+        return new ColumnarTable(result);
+    }
+
+    /// <summary>Loads a split with every column.</summary>
+    public static Task<ColumnarTable> ReadAsync(string directory, CancellationToken cancellationToken) =>
+        ReadAsync(directory, null, cancellationToken);
+
+    private static async Task WriteNumericAsync(string path, double[] values, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("The columnar format is little-endian.");
+        }
+
+        await stream.WriteAsync(MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<double[]> ReadNumericAsync(string path, int rowCount, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false);
+        if (stream.Length != (long)rowCount * sizeof(double))
+        {
+            throw new InvalidDataException($"'{path}' has {stream.Length} bytes; {rowCount} rows need {(long)rowCount * sizeof(double)}. The artifact is corrupt.");
+        }
+
+        var values = GC.AllocateUninitializedArray<double>(rowCount);
+        var bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        stream.ReadExactly(bytes);
+        cancellationToken.ThrowIfCancellationRequested();
+        return values;
+    }
+
+    private static async Task WriteTextAsync(string path, TextColumn column, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
+        var header = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(header, column.Dictionary.Length);
+        stream.Write(header);
+        foreach (var value in column.Dictionary)
+        {
+            var bytes = Encoding.UTF8.GetBytes(value);
+            BinaryPrimitives.WriteInt32LittleEndian(header, bytes.Length);
+            stream.Write(header);
+            stream.Write(bytes);
+        }
+
+        stream.Write(MemoryMarshal.AsBytes(column.Codes.AsSpan()));
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<TextColumn> ReadTextAsync(string path, string name, int rowCount, CancellationToken cancellationToken)
+    {
+        var data = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        var span = data.AsSpan();
+        if (span.Length < 4)
+        {
+            throw new InvalidDataException($"'{path}' is truncated. The artifact is corrupt.");
+        }
+
+        var count = BinaryPrimitives.ReadInt32LittleEndian(span);
+        var offset = 4;
+        if (count < 0)
+        {
+            throw new InvalidDataException($"'{path}' has a negative dictionary size. The artifact is corrupt.");
+        }
+
+        var dictionary = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (offset + 4 > span.Length)
+            {
+                throw new InvalidDataException($"'{path}' is truncated in its dictionary. The artifact is corrupt.");
+            }
+
+            var length = BinaryPrimitives.ReadInt32LittleEndian(span[offset..]);
+            offset += 4;
+            if (length < 0 || offset + length > span.Length)
+            {
+                throw new InvalidDataException($"'{path}' has a bad dictionary entry {i}. The artifact is corrupt.");
+            }
+
+            dictionary[i] = Encoding.UTF8.GetString(span.Slice(offset, length));
+            offset += length;
+        }
+
+        if (span.Length - offset != (long)rowCount * sizeof(int))
+        {
+            throw new InvalidDataException($"'{path}' holds {(span.Length - offset) / 4} codes; expected {rowCount}. The artifact is corrupt.");
+        }
+
+        var codes = MemoryMarshal.Cast<byte, int>(span[offset..]).ToArray();
+        foreach (var code in codes)
+        {
+            if (code < -1 || code >= count)
+            {
+                throw new InvalidDataException($"'{path}' has code {code} outside its dictionary of {count}. The artifact is corrupt.");
+            }
+        }
+
+        return new TextColumn(name, codes, dictionary);
+    }
+}
+
+/// <summary>The manifest of a split directory.</summary>
+/// <param name="Format">Always <c>pipelines-columnar</c>.</param>
+/// <param name="Version">The format version.</param>
+/// <param name="RowCount">Rows in the split.</param>
+/// <param name="Columns">The columns in order.</param>
+public sealed record ColumnManifest(string Format, int Version, int RowCount, IReadOnlyList<ColumnManifestEntry> Columns);
+
+/// <summary>One column of a split manifest.</summary>
+/// <param name="Name">Column name.</param>
+/// <param name="Kind">Logical kind.</param>
+/// <param name="File">Data file, relative to the split directory.</param>
+public sealed record ColumnManifestEntry(string Name, ColumnKind Kind, string File);
