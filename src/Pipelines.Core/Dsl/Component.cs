@@ -55,7 +55,7 @@ public abstract class Component
     }
 
     /// <summary>Binds run parameters: the options as canonical JSON and the functions that execute the node.</summary>
-    public abstract NodeBinding Bind(IReadOnlyDictionary<string, string> parameterValues);
+    public abstract NodeBinding Bind(BindingContext context);
 
     /// <summary>Declares an output port and returns its channel.</summary>
     protected Channel<T> DeclareOutput<T>(string name) where T : Artifact

@@ -23,17 +23,18 @@ public abstract class Component<TOptions> : Component where TOptions : notnull
     public TOptions Options { get; }
 
     /// <inheritdoc />
-    public sealed override NodeBinding Bind(IReadOnlyDictionary<string, string> parameterValues)
+    public sealed override NodeBinding Bind(BindingContext context)
     {
-        var bound = BindParameters(parameterValues);
+        ArgumentNullException.ThrowIfNull(context);
+        var bound = BindParameters(context);
         return new NodeBinding(
             SerializeOptions(bound),
             ct => ResolveExternalInputsAsync(bound, ct),
             (context, ct) => CreateExecutor().ExecuteAsync(context, bound, ct));
     }
 
-    /// <summary>The options with pipeline parameters substituted for this run.</summary>
-    protected virtual TOptions BindParameters(IReadOnlyDictionary<string, string> parameterValues) => Options;
+    /// <summary>The options with pipeline parameters (and anything else run-specific, e.g. the curated schema path) substituted.</summary>
+    protected virtual TOptions BindParameters(BindingContext context) => Options;
 
     /// <summary>Creates the executor (a new one per execution).</summary>
     protected abstract IExecutor<TOptions> CreateExecutor();
