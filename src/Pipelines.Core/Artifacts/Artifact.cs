@@ -21,6 +21,9 @@ public abstract class Artifact
     /// <summary>Typed properties (span, version, split names, blessed, ...), as JSON values.</summary>
     public IReadOnlyDictionary<string, JsonElement> Properties { get; private set; } = new Dictionary<string, JsonElement>();
 
+    /// <summary>SHA-256 of the artifact's content once published (null while pending).</summary>
+    public string? ContentHash { get; private set; }
+
     /// <summary>The type name stored in the metadata store for <paramref name="artifactType"/>.</summary>
     public static string TypeNameOf(Type artifactType)
     {
@@ -44,7 +47,7 @@ public abstract class Artifact
         Properties.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     /// <summary>Creates an artifact instance of <paramref name="artifactType"/> (used by the orchestrator).</summary>
-    public static Artifact Create(Type artifactType, long id, string uri, IReadOnlyDictionary<string, JsonElement> properties)
+    public static Artifact Create(Type artifactType, long id, string uri, IReadOnlyDictionary<string, JsonElement> properties, string? contentHash = null)
     {
         ArgumentNullException.ThrowIfNull(artifactType);
         if (!typeof(Artifact).IsAssignableFrom(artifactType) || artifactType.IsAbstract)
@@ -56,6 +59,7 @@ public abstract class Artifact
         artifact.Id = id;
         artifact.Uri = uri;
         artifact.Properties = properties;
+        artifact.ContentHash = contentHash;
         return artifact;
     }
 }

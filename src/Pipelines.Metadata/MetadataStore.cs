@@ -1,0 +1,236 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Pipelines.Metadata;
+
+/// <summary>
+/// The metadata store: opens the database, creates the schema on first use, and runs short transactions.
+/// State transitions of executions, artifacts and runs live in the orchestrator's ledger, each one transaction here.
+/// </summary>
+public sealed class MetadataStore : IAsyncDisposable
+{
+    /// <summary>The schema version this build writes.</summary>
+    public const int SchemaVersion = 1;
+
+    private readonly PooledDbContextFactory<MetadataDbContext> _factory;
+
+    // SQLite allows one writer; serializing writers in-process avoids SQLITE_BUSY upgrade failures between our own threads.
+    private readonly SemaphoreSlim _sqliteWriteGate = new(1, 1);
+
+    private MetadataStore(MetadataStoreOptions options, TimeProvider time)
+    {
+        Options = options;
+        Time = time;
+        var builder = new DbContextOptionsBuilder<MetadataDbContext>();
+        if (options.Provider == MetadataProvider.Sqlite)
+        {
+            builder.UseSqlite(options.ConnectionString).AddInterceptors(new SqlitePragmaInterceptor());
+        }
+        else
+        {
+            builder.UseNpgsql(options.ConnectionString);
+        }
+
+        builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+        _factory = new PooledDbContextFactory<MetadataDbContext>(builder.Options);
+    }
+
+    /// <summary>Where the store lives.</summary>
+    public MetadataStoreOptions Options { get; }
+
+    /// <summary>The clock used for timestamps.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>The current UTC time.</summary>
+    public DateTime UtcNow => Time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Opens the store, creating its tables on first use.</summary>
+    /// <exception cref="InvalidOperationException">The database holds a newer or older schema version.</exception>
+    public static async Task<MetadataStore> OpenAsync(MetadataStoreOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var store = new MetadataStore(options, time);
+        try
+        {
+            await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return store;
+    }
+
+    /// <summary>A new context for reads (no tracking).</summary>
+    public MetadataDbContext CreateContext() => _factory.CreateDbContext();
+
+    /// <summary>Runs <paramref name="work"/> in one read-write transaction, retrying on serialization failures and deadlocks.</summary>
+    public async Task<T> InTransactionAsync<T>(Func<MetadataDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        const int maxAttempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            var gated = Options.Provider == MetadataProvider.Sqlite;
+            if (gated)
+            {
+                await _sqliteWriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await using var db = _factory.CreateDbContext();
+                db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.TrackAll;
+                await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+                var result = await work(db, cancellationToken).ConfigureAwait(false);
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (Exception ex) when (attempt < maxAttempts && IsRetryableConflict(ex))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt * attempt), Time, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (gated)
+                {
+                    _sqliteWriteGate.Release();
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction.</summary>
+    public Task InTransactionAsync(Func<MetadataDbContext, CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        InTransactionAsync<bool>(async (db, ct) =>
+        {
+            await work(db, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Whether an exception is a database error a retry may fix (lost connection, timeout, serialization).</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        NpgsqlException n => n.IsTransient,
+        SqliteException s => s.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
+        DbException d => d.IsTransient,
+        DbUpdateException { InnerException: { } inner } => IsTransient(inner),
+        InvalidOperationException { InnerException: { } inner } => IsTransient(inner),
+        _ => false,
+    };
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _sqliteWriteGate.Dispose();
+        if (Options.Provider == MetadataProvider.Sqlite)
+        {
+            // Release pooled SQLite handles so the file can be deleted or copied.
+            SqliteConnection.ClearAllPools();
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private static bool IsRetryableConflict(Exception ex) => ex switch
+    {
+        PostgresException p => p.SqlState is "40001" or "40P01" or "23505",
+        SqliteException s => s.SqliteErrorCode is 5 or 6,
+        DbUpdateException { InnerException: { } inner } => IsRetryableConflict(inner),
+        InvalidOperationException { InnerException: { } inner } => IsRetryableConflict(inner),
+        _ => false,
+    };
+
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var db = _factory.CreateDbContext();
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (Options.Provider == MetadataProvider.PostgreSql)
+        {
+            // Several workers may start at once against an empty database: one creates, the others wait.
+            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7461531)", cancellationToken).ConfigureAwait(false);
+        }
+        else if (!await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            if (!await TableExistsAsync(db, "mlmd_schema_version", cancellationToken).ConfigureAwait(false))
+            {
+                // Not EnsureCreated: the database may already hold other tables (Hangfire's), which makes EnsureCreated a no-op.
+                await creator.CreateTablesAsync(cancellationToken).ConfigureAwait(false);
+                db.SchemaVersions.Add(new SchemaVersionRecord { Version = SchemaVersion, CreatedAt = UtcNow });
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var versions = await db.SchemaVersions.Select(v => v.Version).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var found = versions.Count == 0 ? 0 : versions.Max();
+            if (found != SchemaVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The metadata store ({Options.Redacted()}) has schema version {found}; this build uses version {SchemaVersion}. " +
+                    "Use a build of the same version, or point --db at a new database.");
+            }
+        }
+        finally
+        {
+            if (Options.Provider == MetadataProvider.PostgreSql)
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(7461531)", cancellationToken).ConfigureAwait(false);
+                await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> TableExistsAsync(MetadataDbContext db, string table, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = Options.Provider == MetadataProvider.Sqlite
+            ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $name"
+            : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = @name";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = Options.Provider == MetadataProvider.Sqlite ? "$name" : "name";
+        parameter.Value = table;
+        command.Parameters.Add(parameter);
+        var count = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return count > 0;
+    }
+
+    private sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
+    {
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            // WAL lets readers (the progress view, `show`) run while a worker writes; NORMAL is durable across process crashes.
+            command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+            command.ExecuteNonQuery();
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Pipelines.Orchestration;
+
+/// <summary>A pending output ready to be published: its final properties and content hash.</summary>
+/// <param name="ArtifactId">The pending artifact.</param>
+/// <param name="PropertiesJson">Properties as a JSON object.</param>
+/// <param name="ContentHash">SHA-256 of its directory.</param>
+/// <param name="SizeBytes">Total bytes.</param>
+public sealed record PublishedOutput(long ArtifactId, string PropertiesJson, string ContentHash, long SizeBytes);
