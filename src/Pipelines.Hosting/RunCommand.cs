@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Pipelines.Metadata;
+using Pipelines.Orchestration;
+
+namespace Pipelines.Hosting;
+
+/// <summary><c>run</c>: starts a run, shows per-node progress live, exits 0 only when the run succeeded.</summary>
+internal static class RunCommand
+{
+    public static Command Create(Pipeline pipeline, CommonOptions common)
+    {
+        var noCache = new Option<bool>("--no-cache") { Description = "Recompute every node; do not reuse earlier outputs." };
+        var parameters = new Option<string[]>("--param")
+        {
+            Description = $"A pipeline parameter as name=value (repeatable). Parameters: {Describe(pipeline)}",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var workers = new Option<int?>("--workers") { Description = "Hangfire workers in this process (default: cores, at least 2)." };
+        var command = new Command("run", "Run the pipeline and wait for it to finish.") { noCache, parameters, workers };
+        command.SetAction(async (parse, ct) =>
+        {
+            var values = ParseParameters(pipeline, parse.GetValue(parameters) ?? []);
+            var paths = common.Paths(parse);
+            var runner = new RunnerOptions();
+            if (parse.GetValue(workers) is { } w)
+            {
+                runner = runner with { WorkerCount = Math.Max(1, w) };
+            }
+
+            var console = new ProgressPrinter(pipeline);
+            await using var engine = await StartEngineAsync(pipeline, paths, runner, console.Log, ct).ConfigureAwait(false);
+            var runId = await engine.StartRunAsync(values, parse.GetValue(noCache), ct).ConfigureAwait(false);
+            Console.WriteLine($"Run {runId} of '{pipeline.Name}'  (metadata: {engine.Store.Options.Redacted()}; artifacts: {paths.ArtifactRoot})");
+            var final = await engine.WaitAsync(runId, console.OnProgress, ct).ConfigureAwait(false);
+            console.PrintSummary(final);
+            return final.State == RunState.Succeeded ? 0 : 1;
+        });
+        return command;
+    }
+
+    internal static async Task<PipelineEngine> StartEngineAsync(
+        Pipeline pipeline, HostPaths paths, RunnerOptions runner, Action<string> log, CancellationToken ct)
+    {
+        var settings = CommonOptions.Settings(paths, runner);
+        try
+        {
+            return await PipelineEngine.StartAsync(pipeline, settings, TimeProvider.System, log, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException or ArgumentException || MetadataStore.IsTransient(ex))
+        {
+            throw new HostUsageException($"cannot open the metadata store ({settings.Metadata.Redacted()}): {ex.Message}", ex);
+        }
+    }
+
+    private static string Describe(Pipeline pipeline) =>
+        pipeline.Parameters.Count == 0 ? "(none)" : string.Join(", ", pipeline.Parameters.Select(p => $"{p.Name} (default '{p.DefaultValue}')"));
+
+    private static Dictionary<string, string> ParseParameters(Pipeline pipeline, string[] raw)
+    {
+        var known = pipeline.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in raw)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new HostUsageException($"--param '{item}' is not name=value. Parameters of '{pipeline.Name}': {Describe(pipeline)}.");
+            }
+
+            var name = item[..eq];
+            if (!known.Contains(name))
+            {
+                throw new HostUsageException($"--param '{name}' is not a parameter of '{pipeline.Name}'. Parameters: {Describe(pipeline)}.");
+            }
+
+            values[name] = item[(eq + 1)..];
+        }
+
+        return values;
+    }
+}
