@@ -26,18 +26,13 @@ public sealed class RunnerScenarioTests
         return await engine.WaitAsync(runId, null, cts.Token);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.Postgres)]
     public async Task Run_Diamond_CompletesEveryNodeOnceAndPublishesLiveOutputs(StoreKind kind)
     {
         using var temp = new TempDirectory();
         var metadata = await EngineFactory.MetadataAsync(kind, temp.Path);
-        if (metadata is null)
-        {
-            return;
-        }
-
         var (pipeline, a, b, c, d) = Diamond();
         await using var engine = await EngineFactory.StartAsync(pipeline, metadata, temp.Path);
         var progress = await RunAsync(engine);
@@ -55,18 +50,13 @@ public sealed class RunnerScenarioTests
         Assert.NotNull(output.ContentHash);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.Postgres)]
     public async Task Run_Unchanged_SecondRunIsFullyCachedAndSaysFromWhichRun(StoreKind kind)
     {
         using var temp = new TempDirectory();
         var metadata = await EngineFactory.MetadataAsync(kind, temp.Path);
-        if (metadata is null)
-        {
-            return;
-        }
-
         var (pipeline, a, _, _, d) = Diamond();
         await using var engine = await EngineFactory.StartAsync(pipeline, metadata, temp.Path);
         var first = await RunAsync(engine);
@@ -83,18 +73,13 @@ public sealed class RunnerScenarioTests
         Assert.All(third.Nodes, n => Assert.Contains("--no-cache", n.CacheExplanation));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.Postgres)]
     public async Task Run_ParameterChanged_ReRunsThatNodeAndDownstreamAndExplainsWhy(StoreKind kind)
     {
         using var temp = new TempDirectory();
         var metadata = await EngineFactory.MetadataAsync(kind, temp.Path);
-        if (metadata is null)
-        {
-            return;
-        }
-
         {
             var (pipeline, _, _, _, _) = Diamond();
             await using var engine = await EngineFactory.StartAsync(pipeline, metadata, temp.Path);
@@ -114,18 +99,13 @@ public sealed class RunnerScenarioTests
         Assert.Equal(1, c.Executions);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.Postgres)]
     public async Task Run_NodeThrows_OutputsNotLiveDescendantsCanceledOtherBranchFinishesRunFailed(StoreKind kind)
     {
         using var temp = new TempDirectory();
         var metadata = await EngineFactory.MetadataAsync(kind, temp.Path);
-        if (metadata is null)
-        {
-            return;
-        }
-
         var (pipeline, _, _, c, d) = Diamond(b: new StepOptions("b", "throw"), c: new StepOptions("c", DelayMs: 300));
         await using var engine = await EngineFactory.StartAsync(pipeline, metadata, temp.Path);
         var run = await RunAsync(engine);
@@ -151,18 +131,13 @@ public sealed class RunnerScenarioTests
         Assert.Contains("failed", again.Nodes.Single(n => n.NodeId == "b").CacheExplanation);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.Postgres)]
     public async Task Run_BadInputError_FailsAtOnceWithoutRetry(StoreKind kind)
     {
         using var temp = new TempDirectory();
         var metadata = await EngineFactory.MetadataAsync(kind, temp.Path);
-        if (metadata is null)
-        {
-            return;
-        }
-
         var (pipeline, _, b, _, _) = Diamond(b: new StepOptions("b", "bad-data"));
         await using var engine = await EngineFactory.StartAsync(pipeline, metadata, temp.Path);
         var run = await RunAsync(engine);
@@ -172,18 +147,13 @@ public sealed class RunnerScenarioTests
         Assert.Equal(1, b.Executions);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.Postgres)]
     public async Task Run_TransientError_IsRetriedAndSucceeds(StoreKind kind)
     {
         using var temp = new TempDirectory();
         var metadata = await EngineFactory.MetadataAsync(kind, temp.Path);
-        if (metadata is null)
-        {
-            return;
-        }
-
         var (pipeline, _, b, _, _) = Diamond(b: new StepOptions("b", "transient-once"));
         await using var engine = await EngineFactory.StartAsync(pipeline, metadata, temp.Path);
         var run = await RunAsync(engine);
