@@ -48,6 +48,11 @@ public sealed partial class Pipeline
         ValidatePorts(list);
         (_parents, _children) = BuildEdges(list);
         Components = TopologicalOrder(list);
+        var order = Components.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        foreach (var id in _children.Keys.ToList())
+        {
+            _children[id] = [.. _children[id].OrderBy(child => order[child])];
+        }
         Parameters = list.SelectMany(c => c.Parameters).DistinctBy(p => p.Name).ToList();
     }
 
