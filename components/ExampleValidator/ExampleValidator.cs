@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+
+namespace Pipelines.Components;
+
+/// <summary>
+/// Checks statistics against the schema, and against the previous span's statistics for drift and size changes, and fails the
+/// node on errors (TFX ExampleValidator plus DistributionValidator, gating by default: DN-5). The checks are listed in
+/// <see cref="StatisticsValidator"/>.
+/// </summary>
+/// <remarks>
+/// Inputs <c>statistics</c> (<see cref="ExampleStatistics"/>) and <c>schema</c> (<see cref="Schema"/>); resolved input
+/// <c>baseline_statistics</c>: the live statistics of the same producer with the highest span below the current one
+/// (<see cref="PreviousSpanStatisticsResolver"/>; none on a first run, and then drift and size checks are skipped).
+/// Output <c>anomalies</c> (<see cref="ExampleAnomalies"/>: <c>anomalies.json</c>, a <see cref="Validation.AnomalyReport"/>;
+/// properties <c>errors</c>, <c>warnings</c>, <c>split_names</c>, <c>span</c>).
+/// </remarks>
+/// <example>See <c>pipelines/penguin/Program.cs</c>:
+/// <c>var validator = new ExampleValidator(statisticsGen.Outputs.Statistics, schemaGen.Outputs.Schema);</c></example>
+public sealed class ExampleValidator : Component<ExampleValidatorOptions>
+{
+    /// <summary>The resolved input port holding the previous span's statistics.</summary>
+    public const string BaselineStatisticsPort = "baseline_statistics";
+
+    internal const string StatisticsPort = "statistics";
+    internal const string SchemaPort = "schema";
+    internal const string AnomaliesPort = "anomalies";
+
+    /// <summary>Declares the node.</summary>
+    /// <param name="statistics">The statistics to check, e.g. <c>statisticsGen.Outputs.Statistics</c>.</param>
+    /// <param name="schema">The schema, e.g. <c>schemaGen.Outputs.Schema</c>.</param>
+    /// <param name="options">Options; null = defaults (fail on errors).</param>
+    /// <param name="id">The node id; defaults to <c>ExampleValidator</c>.</param>
+    /// <param name="file">Filled by the compiler.</param>
+    /// <param name="line">Filled by the compiler.</param>
+    public ExampleValidator(
+        Channel<ExampleStatistics> statistics,
+        Channel<Schema> schema,
+        ExampleValidatorOptions? options = null,
+        string? id = null,
+        [CallerFilePath] string file = "",
+        [CallerLineNumber] int line = 0)
+        : base(options ?? new ExampleValidatorOptions(), id, new SourceLocation(file, line))
+    {
+        DeclareInput(StatisticsPort, statistics);
+        DeclareInput(SchemaPort, schema);
+        Outputs = new ExampleValidatorOutputs(DeclareOutput<ExampleAnomalies>(AnomaliesPort));
+    }
+
+    /// <summary>The output channels.</summary>
+    public ExampleValidatorOutputs Outputs { get; }
+
+    /// <inheritdoc />
+    public override string Version => "1";
+
+    /// <summary>The <c>baseline_statistics</c> port, resolved from whatever is wired to <c>statistics</c> when asked
+    /// (so a later <see cref="Component.Connect"/> is honoured).</summary>
+    public override IReadOnlyList<ResolvedInputPort> ResolvedInputPorts
+    {
+        get
+        {
+            var channel = InputPorts.First(p => p.Name == StatisticsPort).Channel;
+            return channel is null
+                ? []
+                : [new ResolvedInputPort(BaselineStatisticsPort, typeof(ExampleStatistics), new PreviousSpanStatisticsResolver(channel.Producer.Id, channel.Port))];
+        }
+    }
+
+    /// <inheritdoc />
+    protected override IExecutor<ExampleValidatorOptions> CreateExecutor() => new ExampleValidatorExecutor();
+}
