@@ -26,7 +26,7 @@ internal static class ShowCommand
                 return details.Run.State == RunState.Failed ? 1 : 0;
             }
 
-            Render(details);
+            await RenderAsync(details, ct).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -45,8 +45,14 @@ internal static class ShowCommand
             : throw new HostUsageException($"'{value}' is not a run id (a number, or 'latest').");
     }
 
-    private static void Render(RunDetails details)
+    private static async Task RenderAsync(RunDetails details, CancellationToken ct)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre assumes 80 columns when not on a terminal; logs and pipes can take wide tables.
+            AnsiConsole.Profile.Width = 160;
+        }
+
         var run = details.Run;
         AnsiConsole.MarkupLine($"Run [bold]{run.Id}[/] of [bold]{Markup.Escape(run.Pipeline)}[/]: {Styles.State(run.State)}, started {run.StartedAt:yyyy-MM-dd HH:mm:ss} UTC, {run.DurationSeconds:0.0}s, {run.CachedNodes}/{run.Nodes} cached{(details.NoCache ? " (--no-cache)" : "")}");
         if (details.Parameters.Count > 0)
@@ -59,10 +65,10 @@ internal static class ShowCommand
             AnsiConsole.MarkupLine($"[red]Error:[/] {Markup.Escape(run.Error)}");
         }
 
-        var table = new Table().AddColumns("Node", "State", "Duration", "Cache", "Outputs");
+        var table = new Table().AddColumns("Node", "State", "Duration", "Outputs", "Cache decision / error");
         foreach (var node in details.Nodes)
         {
-            var outputs = string.Join("\n", node.Outputs.Select(o => $"{o.Port}: #{o.Id} {o.Type} {o.State}\n  {o.Uri}"));
+            var outputs = string.Join("\n", node.Outputs.Select(o => $"{o.Port} #{o.Id}"));
             var cache = node.Cached ? $"reused from run {node.CachedFromRunId}" : node.CacheExplanation ?? "";
             if (node.Error is not null)
             {
@@ -73,16 +79,25 @@ internal static class ShowCommand
                 Markup.Escape(node.NodeId),
                 Styles.State(node.State) + (node.Attempts > 1 ? $" ({node.Attempts} attempts)" : ""),
                 node.DurationSeconds is { } d ? $"{d:0.00}s" : "",
-                Markup.Escape(cache),
-                Markup.Escape(outputs));
+                Markup.Escape(outputs),
+                Markup.Escape(cache));
         }
 
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("\n[bold]Artifacts[/]");
+        foreach (var node in details.Nodes)
+        {
+            foreach (var o in node.Outputs)
+            {
+                AnsiConsole.MarkupLine(Markup.Escape($"  #{o.Id} {o.Type} ({o.State}) {node.NodeId}.{o.Port}: {o.Uri}"));
+            }
+        }
+
         foreach (var node in details.Nodes)
         {
             foreach (var output in node.Outputs.Where(o => o.State == ArtifactState.Live))
             {
-                ArtifactRenderer.Render(node.NodeId, output);
+                await ArtifactRenderer.RenderAsync(node.NodeId, output, ct).ConfigureAwait(false);
             }
         }
     }

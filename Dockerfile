@@ -1,0 +1,15 @@
+# Builds one pipeline project (default: penguin) into an image whose entry point is the pipeline's CLI host.
+# docker build --build-arg PIPELINE=penguin -t pipelines/penguin .
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG PIPELINE=penguin
+WORKDIR /src
+COPY . .
+RUN dotnet publish pipelines/${PIPELINE}/${PIPELINE}.csproj -c Release -o /app
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0
+ARG PIPELINE=penguin
+WORKDIR /app
+COPY --from=build /app .
+COPY schemas /app/schemas
+ENV PIPELINE_EXE=/app/${PIPELINE}
+ENTRYPOINT ["sh", "-c", "exec \"$PIPELINE_EXE\" \"$@\"", "--"]
