@@ -1,0 +1,307 @@
+using System.Runtime.InteropServices;
+using Pipelines.Data;
+
+namespace Pipelines.Components;
+
+/// <summary>
+/// Collects one column's values while files are read and decides its kind: forced (<see cref="ExampleGenOptions.ColumnKinds"/>),
+/// fixed by a typed source (Parquet), or inferred — Numeric while every non-missing value is a number, Text from the first
+/// value that is not (the raw text kept so far is replayed, so no value is lost or reformatted).
+/// </summary>
+internal sealed class ColumnAccumulator
+{
+    private Mode _mode;
+    private NumericColumnBuilder? _numbers;
+    private TextCodesBuilder? _text;
+    private readonly int _capacity;
+    private RawTextBuffer? _raw;
+
+    /// <summary>Creates the accumulator with <paramref name="existingRows"/> missing values (a JSON key first seen late).</summary>
+    public ColumnAccumulator(string name, ColumnKind? forcedKind, int existingRows, int capacity)
+    {
+        Name = name;
+        ForcedKind = forcedKind;
+        _capacity = capacity;
+        _mode = forcedKind switch
+        {
+            ColumnKind.Numeric => Mode.Numeric,
+            ColumnKind.Timestamp => Mode.Timestamp,
+            ColumnKind.Text => Mode.Text,
+            _ => Mode.InferNumeric,
+        };
+        switch (_mode)
+        {
+            case Mode.Text:
+                _text = new TextCodesBuilder(capacity);
+                break;
+            case Mode.InferNumeric:
+                _numbers = new NumericColumnBuilder(name, ColumnKind.Numeric, capacity);
+                _raw = new RawTextBuffer();
+                break;
+            default:
+                _numbers = new NumericColumnBuilder(name, forcedKind!.Value, capacity);
+                break;
+        }
+
+        for (var i = 0; i < existingRows; i++)
+        {
+            AppendMissing();
+        }
+    }
+
+    private enum Mode
+    {
+        InferNumeric,
+        Numeric,
+        Timestamp,
+        Text,
+    }
+
+    /// <summary>The column name.</summary>
+    public string Name { get; }
+
+    /// <summary>The kind forced by the options, if any.</summary>
+    public ColumnKind? ForcedKind { get; }
+
+    /// <summary>The kind the column has so far.</summary>
+    public ColumnKind Kind => _mode switch
+    {
+        Mode.Text => ColumnKind.Text,
+        Mode.Timestamp => ColumnKind.Timestamp,
+        _ => ColumnKind.Numeric,
+    };
+
+    /// <summary>The file whose schema fixed this column's kind (Parquet), if any.</summary>
+    public string? TypedSource { get; private set; }
+
+    /// <summary>The kind the typed source gave, if any.</summary>
+    public ColumnKind? TypedKind { get; private set; }
+
+    /// <summary>Rows appended so far.</summary>
+    public int Count => _text?.Count ?? _numbers!.Count;
+
+    /// <summary>Records the kind a typed file (Parquet) gives this column; a different kind in another file is an error.</summary>
+    public void FixKind(ColumnKind natural, string file)
+    {
+        if (TypedKind is { } previous && previous != natural)
+        {
+            throw new DataValidationException(
+                $"Column '{Name}' is {previous} in '{TypedSource}' but {natural} in '{file}'. All files of an input must have the same column types.");
+        }
+
+        TypedKind = natural;
+        TypedSource ??= file;
+        if (_mode == Mode.InferNumeric)
+        {
+            if (natural == ColumnKind.Text)
+            {
+                SwitchToText();
+            }
+            else
+            {
+                // A typed source needs no raw text: its kind cannot change later.
+                _raw = null;
+                if (natural == ColumnKind.Timestamp)
+                {
+                    _numbers = Rebuild(_numbers!, ColumnKind.Timestamp, _capacity);
+                    _mode = Mode.Timestamp;
+                }
+                else
+                {
+                    _mode = Mode.Numeric;
+                }
+            }
+        }
+    }
+
+    /// <summary>Why a text value cannot go into this column (forced kind), or null when it can.</summary>
+    public string? Check(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return null;
+        }
+
+        return _mode switch
+        {
+            Mode.Numeric when !ValueParsing.TryParseNumber(text, out _) =>
+                $"column '{Name}' is Numeric but '{Shorten(text)}' is not a number",
+            Mode.Timestamp when !ValueParsing.TryParseTimestamp(text, out _) =>
+                $"column '{Name}' is Timestamp but '{Shorten(text)}' is not a date/time or a number of seconds",
+            _ => null,
+        };
+    }
+
+    /// <summary>Appends a missing value.</summary>
+    public void AppendMissing()
+    {
+        if (_text is not null)
+        {
+            _text.AppendMissing();
+            return;
+        }
+
+        _numbers!.AppendMissing();
+        _raw?.AppendMissing();
+    }
+
+    /// <summary>Appends a CSV field: empty = missing; a number while inferring stays Numeric.</summary>
+    public void AppendField(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            AppendMissing();
+            return;
+        }
+
+        switch (_mode)
+        {
+            case Mode.InferNumeric:
+                if (ValueParsing.TryParseNumber(text, out var number))
+                {
+                    _numbers!.Append(number);
+                    _raw!.Append(text);
+                }
+                else
+                {
+                    SwitchToText();
+                    _text!.Append(text);
+                }
+
+                break;
+            default:
+                AppendConverted(text);
+                break;
+        }
+    }
+
+    /// <summary>Appends a JSON string: makes an inferred column Text; empty = missing.</summary>
+    public void AppendString(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            AppendMissing();
+            return;
+        }
+
+        if (_mode == Mode.InferNumeric)
+        {
+            SwitchToText();
+        }
+
+        AppendConverted(text);
+    }
+
+    /// <summary>Appends a number (JSON number or boolean) with its ASCII source text.</summary>
+    public void AppendNumber(double value, ReadOnlySpan<char> raw)
+    {
+        switch (_mode)
+        {
+            case Mode.Text:
+                _text!.Append(raw);
+                break;
+            case Mode.InferNumeric:
+                _numbers!.Append(value);
+                _raw!.Append(raw);
+                break;
+            default:
+                _numbers!.Append(value);
+                break;
+        }
+    }
+
+    /// <summary>Appends numbers in bulk (Parquet); NaN = missing. The column must be Numeric or Timestamp.</summary>
+    public void AppendDoubles(ReadOnlySpan<double> values)
+    {
+        if (_mode is Mode.Text or Mode.InferNumeric)
+        {
+            throw new InvalidOperationException($"Column '{Name}' is not a typed number column.");
+        }
+
+        _numbers!.AppendRange(values);
+    }
+
+    /// <summary>Appends strings in bulk (Parquet); null or empty = missing. The column must be Text.</summary>
+    /// <remarks>Parquet.Net returns the values of a dictionary-encoded chunk as slices of one buffer, so a slice seen before
+    /// (same buffer, offset and length) is the same string: its code is reused without hashing the characters.</remarks>
+    public void AppendTexts(ReadOnlySpan<ReadOnlyMemory<char>?> values)
+    {
+        const int MaxCachedSlices = 1 << 16;
+        var text = _text ?? throw new InvalidOperationException($"Column '{Name}' is not a text column.");
+        var slices = new Dictionary<(int Offset, int Length), int>();
+        object? owner = null;
+        foreach (var v in values)
+        {
+            if (v is not { Length: > 0 } m)
+            {
+                text.AppendMissing();
+                continue;
+            }
+
+            if (!MemoryMarshal.TryGetArray(m, out var segment))
+            {
+                text.Append(m.Span);
+                continue;
+            }
+
+            if (!ReferenceEquals(segment.Array, owner))
+            {
+                slices.Clear();
+                owner = segment.Array;
+            }
+
+            var key = (segment.Offset, segment.Count);
+            if (!slices.TryGetValue(key, out var code))
+            {
+                code = text.GetOrAddCode(m.Span);
+                if (slices.Count < MaxCachedSlices)
+                {
+                    slices.Add(key, code);
+                }
+            }
+
+            text.AppendCode(code);
+        }
+    }
+
+    /// <summary>Builds the column.</summary>
+    public Column Build() => _text is not null ? _text.Build(Name) : _numbers!.Build();
+
+    private static NumericColumnBuilder Rebuild(NumericColumnBuilder source, ColumnKind kind, int capacity)
+    {
+        var built = source.Build();
+        var result = new NumericColumnBuilder(source.Name, kind, Math.Max(capacity, built.Length));
+        result.AppendRange(built.Values);
+        return result;
+    }
+
+    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..37], "...");
+
+    private void AppendConverted(ReadOnlySpan<char> text)
+    {
+        switch (_mode)
+        {
+            case Mode.Text:
+                _text!.Append(text);
+                break;
+            case Mode.Numeric:
+                _numbers!.Append(ValueParsing.TryParseNumber(text, out var n) ? n : double.NaN);
+                break;
+            case Mode.Timestamp:
+                _numbers!.Append(ValueParsing.TryParseTimestamp(text, out var t) ? t : double.NaN);
+                break;
+            default:
+                throw new InvalidOperationException("Unreachable: inferring columns are handled by the caller.");
+        }
+    }
+
+    private void SwitchToText()
+    {
+        var text = new TextCodesBuilder(Math.Max(_capacity, Count));
+        _raw?.CopyTo(text);
+        _text = text;
+        _numbers = null;
+        _raw = null;
+        _mode = Mode.Text;
+    }
+}

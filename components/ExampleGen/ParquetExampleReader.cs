@@ -1,0 +1,361 @@
+using System.Buffers;
+using System.Numerics;
+using Parquet;
+using Parquet.Schema;
+using Pipelines.Data;
+
+namespace Pipelines.Components;
+
+/// <summary>
+/// Reads one Parquet file into the table, a row group and a column at a time on whole arrays (the hot path): numbers,
+/// booleans and durations → Numeric, dates and timestamps → Timestamp (seconds since the Unix epoch), strings → Text.
+/// Parquet.Net's failures on a truncated or corrupt file become <see cref="MalformedInputException"/>s naming the file,
+/// the row group and the column.
+/// </summary>
+internal static class ParquetExampleReader
+{
+    /// <summary>Reads <paramref name="path"/>; returns the rows read.</summary>
+    public static async Task<long> ReadAsync(string path, ExampleTableBuilder table, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        await using (stream.ConfigureAwait(false))
+        {
+            ParquetReader reader;
+            try
+            {
+                reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsParquetFailure(ex))
+            {
+                throw new MalformedInputException(path, 0, $"not a readable Parquet file (truncated or corrupt?): {ex.Message}", ex);
+            }
+
+            await using (reader.ConfigureAwait(false))
+            {
+                return await ReadAsync(path, reader, table, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<long> ReadAsync(string path, ParquetReader reader, ExampleTableBuilder table, CancellationToken cancellationToken)
+    {
+        var fields = reader.Schema.GetDataFields();
+        if (reader.Schema.Fields.Count != fields.Length || fields.Any(f => f.IsArray))
+        {
+            var nested = reader.Schema.Fields.Where(f => f is not DataField || ((DataField)f).IsArray).Select(f => f.Name);
+            throw new DataValidationException(
+                $"'{path}' has nested or repeated columns ({string.Join(", ", nested)}). ExampleGen reads flat columns only; flatten them when exporting.");
+        }
+
+        var kinds = new ColumnKind[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            kinds[i] = NaturalKind(path, fields[i]);
+        }
+
+        var columns = table.RequireColumns(path, [.. fields.Select(f => f.Name)]);
+        for (var i = 0; i < fields.Length; i++)
+        {
+            columns[i].FixKind(kinds[i], path);
+        }
+
+        long rows = 0;
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var group = reader.OpenRowGroupReader(g);
+            if (group.RowCount > int.MaxValue - table.RowCount)
+            {
+                throw new DataValidationException($"'{path}' has more rows than one Examples artifact can hold ({int.MaxValue}). Split the input into spans.");
+            }
+
+            var count = (int)group.RowCount;
+            for (var i = 0; i < fields.Length; i++)
+            {
+                try
+                {
+                    await ReadColumnAsync(path, group, fields[i], kinds[i], columns[i], count, rows, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsParquetFailure(ex))
+                {
+                    throw new MalformedInputException(path, rows,
+                        $"row group {g}, column '{fields[i].Name}' cannot be read (truncated or corrupt file?): {ex.Message}", ex);
+                }
+            }
+
+            table.CompleteRows(count);
+            rows += count;
+        }
+
+        return rows;
+    }
+
+    // Everything Parquet.Net may throw on bad bytes, but not cancellation or our own verdicts.
+    private static bool IsParquetFailure(Exception ex) =>
+        ex is not OperationCanceledException and not DataValidationException and not OutOfMemoryException;
+
+    private static ColumnKind NaturalKind(string path, DataField field)
+    {
+        var t = field.ClrType;
+        if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>) || t == typeof(Guid))
+        {
+            return ColumnKind.Text;
+        }
+
+        if (t == typeof(DateTime) || t == typeof(DateTimeOffset) || t == typeof(DateOnly))
+        {
+            return ColumnKind.Timestamp;
+        }
+
+        if (t == typeof(bool) || t == typeof(TimeSpan) || t == typeof(TimeOnly) || t == typeof(decimal) || t == typeof(double) ||
+            t == typeof(float) || t == typeof(Half) || t == typeof(long) || t == typeof(int) || t == typeof(short) || t == typeof(sbyte) ||
+            t == typeof(ulong) || t == typeof(uint) || t == typeof(ushort) || t == typeof(byte))
+        {
+            return ColumnKind.Numeric;
+        }
+
+        throw new DataValidationException(
+            $"'{path}': column '{field.Name}' has Parquet type {t.Name}, which ExampleGen cannot read (numbers, booleans, strings, dates and timestamps only). " +
+            "Convert it when exporting, or drop it.");
+    }
+
+    private static ValueTask ReadColumnAsync(
+        string path, ParquetRowGroupReader group, DataField field, ColumnKind natural, ColumnAccumulator column, int count, long firstRow, CancellationToken ct)
+    {
+        var t = field.ClrType;
+        var target = column.ForcedKind ?? natural;
+        if (natural == ColumnKind.Text)
+        {
+            return ReadTextAsync(path, group, field, target, column, count, firstRow, ct);
+        }
+
+        return t switch
+        {
+            _ when t == typeof(double) => ReadNumbersAsync<double>(group, field, target, column, count, ct),
+            _ when t == typeof(long) => ReadNumbersAsync<long>(group, field, target, column, count, ct),
+            _ when t == typeof(int) => ReadNumbersAsync<int>(group, field, target, column, count, ct),
+            _ when t == typeof(float) => ReadNumbersAsync<float>(group, field, target, column, count, ct),
+            _ when t == typeof(decimal) => ReadNumbersAsync<decimal>(group, field, target, column, count, ct),
+            _ when t == typeof(short) => ReadNumbersAsync<short>(group, field, target, column, count, ct),
+            _ when t == typeof(sbyte) => ReadNumbersAsync<sbyte>(group, field, target, column, count, ct),
+            _ when t == typeof(byte) => ReadNumbersAsync<byte>(group, field, target, column, count, ct),
+            _ when t == typeof(ushort) => ReadNumbersAsync<ushort>(group, field, target, column, count, ct),
+            _ when t == typeof(uint) => ReadNumbersAsync<uint>(group, field, target, column, count, ct),
+            _ when t == typeof(ulong) => ReadNumbersAsync<ulong>(group, field, target, column, count, ct),
+            _ when t == typeof(Half) => ReadNumbersAsync<Half>(group, field, target, column, count, ct),
+            _ => ReadOtherAsync(group, field, target, column, count, ct),
+        };
+    }
+
+    private static async ValueTask ReadNumbersAsync<T>(
+        ParquetRowGroupReader group, DataField field, ColumnKind target, ColumnAccumulator column, int count, CancellationToken ct)
+        where T : struct, INumberBase<T>
+    {
+        var doubles = ArrayPool<double>.Shared.Rent(count);
+        try
+        {
+            if (field.IsNullable)
+            {
+                var values = ArrayPool<T?>.Shared.Rent(count);
+                try
+                {
+                    await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
+                    ToDoubles(values.AsSpan(0, count), doubles.AsSpan(0, count));
+                }
+                finally
+                {
+                    ArrayPool<T?>.Shared.Return(values);
+                }
+            }
+            else
+            {
+                var values = ArrayPool<T>.Shared.Rent(count);
+                try
+                {
+                    await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
+                    ToDoubles(values.AsSpan(0, count), doubles.AsSpan(0, count));
+                }
+                finally
+                {
+                    ArrayPool<T>.Shared.Return(values);
+                }
+            }
+
+            Append(column, target, doubles.AsSpan(0, count));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(doubles);
+        }
+    }
+
+    private static void ToDoubles<T>(ReadOnlySpan<T?> values, Span<double> target) where T : struct, INumberBase<T>
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            target[i] = v.HasValue ? double.CreateTruncating(v.GetValueOrDefault()) : double.NaN;
+        }
+    }
+
+    private static void ToDoubles<T>(ReadOnlySpan<T> values, Span<double> target) where T : struct, INumberBase<T>
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            target[i] = double.CreateTruncating(values[i]);
+        }
+    }
+
+    // Booleans, dates, timestamps and durations: read as nullable values, converted one by one (still no boxing).
+    private static async ValueTask ReadOtherAsync(
+        ParquetRowGroupReader group, DataField field, ColumnKind target, ColumnAccumulator column, int count, CancellationToken ct)
+    {
+        var t = field.ClrType;
+        var doubles = ArrayPool<double>.Shared.Rent(count);
+        try
+        {
+            var span = doubles.AsMemory(0, count);
+            if (t == typeof(DateTime))
+            {
+                await ReadConvertedAsync<DateTime>(group, field, span, static v => ValueParsing.SecondsSinceEpoch(v.Ticks), ct).ConfigureAwait(false);
+            }
+            else if (t == typeof(DateTimeOffset))
+            {
+                await ReadConvertedAsync<DateTimeOffset>(group, field, span, static v => ValueParsing.SecondsSinceEpoch(v.UtcTicks), ct).ConfigureAwait(false);
+            }
+            else if (t == typeof(DateOnly))
+            {
+                await ReadConvertedAsync<DateOnly>(group, field, span, static v => ValueParsing.SecondsSinceEpoch(v.ToDateTime(TimeOnly.MinValue).Ticks), ct).ConfigureAwait(false);
+            }
+            else if (t == typeof(bool))
+            {
+                await ReadConvertedAsync<bool>(group, field, span, static v => v ? 1 : 0, ct).ConfigureAwait(false);
+            }
+            else if (t == typeof(TimeSpan))
+            {
+                await ReadConvertedAsync<TimeSpan>(group, field, span, static v => v.TotalSeconds, ct).ConfigureAwait(false);
+            }
+            else if (t == typeof(TimeOnly))
+            {
+                await ReadConvertedAsync<TimeOnly>(group, field, span, static v => v.ToTimeSpan().TotalSeconds, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                throw new InvalidOperationException($"Unreachable: type {t} was accepted but has no reader.");
+            }
+
+            Append(column, target, doubles.AsSpan(0, count));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(doubles);
+        }
+    }
+
+    private static async ValueTask ReadConvertedAsync<T>(
+        ParquetRowGroupReader group, DataField field, Memory<double> target, Func<T, double> convert, CancellationToken ct)
+        where T : struct
+    {
+        var count = target.Length;
+        var values = ArrayPool<T?>.Shared.Rent(count);
+        try
+        {
+            await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
+            var source = values.AsSpan(0, count);
+            var span = target.Span;
+            for (var i = 0; i < source.Length; i++)
+            {
+                var v = source[i];
+                span[i] = v.HasValue ? convert(v.GetValueOrDefault()) : double.NaN;
+            }
+        }
+        finally
+        {
+            ArrayPool<T?>.Shared.Return(values);
+        }
+    }
+
+    private static void Append(ColumnAccumulator column, ColumnKind target, ReadOnlySpan<double> values)
+    {
+        if (target != ColumnKind.Text)
+        {
+            column.AppendDoubles(values);
+            return;
+        }
+
+        // Forced Text: the number's round-trip text.
+        foreach (var v in values)
+        {
+            if (double.IsNaN(v))
+            {
+                column.AppendMissing();
+            }
+            else
+            {
+                column.AppendNumber(v, ValueParsing.FormatNumber(v));
+            }
+        }
+    }
+
+    private static async ValueTask ReadTextAsync(
+        string path, ParquetRowGroupReader group, DataField field, ColumnKind target, ColumnAccumulator column, int count, long firstRow, CancellationToken ct)
+    {
+        if (field.ClrType == typeof(Guid))
+        {
+            var guids = ArrayPool<Guid?>.Shared.Rent(count);
+            try
+            {
+                await group.ReadAsync(field, guids.AsMemory(0, count), null, ct).ConfigureAwait(false);
+                var texts = new ReadOnlyMemory<char>?[count];
+                for (var i = 0; i < count; i++)
+                {
+                    texts[i] = guids[i]?.ToString("D").AsMemory();
+                }
+
+                AppendTexts(path, column, target, texts, firstRow);
+            }
+            finally
+            {
+                ArrayPool<Guid?>.Shared.Return(guids);
+            }
+
+            return;
+        }
+
+        var values = ArrayPool<ReadOnlyMemory<char>?>.Shared.Rent(count);
+        try
+        {
+            await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
+            AppendTexts(path, column, target, values.AsSpan(0, count), firstRow);
+        }
+        finally
+        {
+            ArrayPool<ReadOnlyMemory<char>?>.Shared.Return(values, clearArray: true);
+        }
+    }
+
+    private static void AppendTexts(string path, ColumnAccumulator column, ColumnKind target, ReadOnlySpan<ReadOnlyMemory<char>?> values, long firstRow)
+    {
+        if (target == ColumnKind.Text)
+        {
+            column.AppendTexts(values);
+            return;
+        }
+
+        // Forced Numeric or Timestamp on a string column: every value must convert. Parquet rows cannot be skipped one by one
+        // (columns are read separately), so a value that does not convert fails the node.
+        for (var i = 0; i < values.Length; i++)
+        {
+            var text = values[i] is { } m ? m.Span : [];
+            if (column.Check(text) is { } reason)
+            {
+                throw new MalformedInputException(path, firstRow + i, reason);
+            }
+        }
+
+        foreach (var v in values)
+        {
+            column.AppendField(v is { } m ? m.Span : []);
+        }
+    }
+}
