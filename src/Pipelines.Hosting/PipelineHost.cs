@@ -26,12 +26,18 @@ public static class PipelineHost
         var parse = root.Parse(args);
         try
         {
-            return await parse.InvokeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (HostUsageException ex)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("canceled.").ConfigureAwait(false);
+            return 130;
         }
     }
 }

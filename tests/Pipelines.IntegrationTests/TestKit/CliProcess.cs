@@ -1,0 +1,72 @@
+using System.Diagnostics;
+
+namespace Pipelines.IntegrationTests.TestKit;
+
+/// <summary>Runs a pipeline project's CLI as a real child process.</summary>
+public static class CliProcess
+{
+    public sealed record Result(int ExitCode, string Output, string Error)
+    {
+        public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
+    }
+
+    /// <summary>The repository root (the folder holding Pipelines.sln).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Pipelines.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Pipelines.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The built entry assembly of pipeline project <paramref name="name"/> (same configuration as the tests).</summary>
+    public static string PipelineAssembly(string name)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
+        var path = Path.Combine(RepositoryRoot(), "pipelines", name, "bin", configuration, "net10.0", name + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing.");
+    }
+
+    public static async Task<Result> RunAsync(string pipeline, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(PipelineAssembly(pipeline));
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["PIPELINES_DB"] = "";
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[k] = v;
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{string.Join(' ', args)}' did not finish in 3 minutes.");
+        }
+
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+}
