@@ -15,7 +15,10 @@ internal static class RunCommand
             Description = $"A pipeline parameter as name=value (repeatable). Parameters: {Describe(pipeline)}",
             AllowMultipleArgumentsPerToken = false,
         };
-        var workers = new Option<int?>("--workers") { Description = "Hangfire workers in this process (default: cores, at least 2)." };
+        var workers = new Option<int?>("--workers")
+        {
+            Description = "Hangfire workers in this process (default: cores, at least 2); 0 = only start and watch the run (PostgreSQL, with separate `worker` processes).",
+        };
         var command = new Command("run", "Run the pipeline and wait for it to finish.") { noCache, parameters, workers };
         command.SetAction(async (parse, ct) =>
         {
@@ -24,7 +27,12 @@ internal static class RunCommand
             var runner = new RunnerOptions();
             if (parse.GetValue(workers) is { } w)
             {
-                runner = runner with { WorkerCount = Math.Max(1, w) };
+                if (w == 0 && CommonOptions.Metadata(paths).Provider != Metadata.MetadataProvider.PostgreSql)
+                {
+                    throw new HostUsageException("--workers 0 needs a shared PostgreSQL store (--db) and running `worker` processes; with the embedded store nothing else would run the nodes.");
+                }
+
+                runner = w == 0 ? runner with { RunWorkers = false } : runner with { WorkerCount = Math.Max(1, w) };
             }
 
             var console = new ProgressPrinter(pipeline);
