@@ -31,7 +31,11 @@ internal static class LineageCommand
             var tree = new Tree("[bold]upstream[/] (produced by)");
             foreach (var step in lineage.Upstream)
             {
-                tree.AddNode(Markup.Escape(Describe(step, step.Inputs, "from")));
+                var node = tree.AddNode(Markup.Escape(Describe(step, step.Inputs, "from")));
+                foreach (var file in step.ExternalFiles)
+                {
+                    node.AddNode(Markup.Escape($"file {file.Path} ({file.Length} bytes{(file.ContentHash is null ? "" : $", sha256 {file.ContentHash[..12]}")})"));
+                }
             }
 
             AnsiConsole.Write(tree);

@@ -14,8 +14,16 @@ public sealed record Lineage(ArtifactSummary Artifact, IReadOnlyList<LineageStep
 /// <param name="Depth">Hops from the artifact asked about.</param>
 /// <param name="Inputs">Input artifacts (port, id, type).</param>
 /// <param name="Outputs">Output artifacts (port, id, type).</param>
+/// <param name="ExternalFiles">Files read from outside the artifact store (ExampleGen's data, a curated schema), with size and hash.</param>
 public sealed record LineageStep(
-    long ExecutionId, long RunId, string NodeId, ExecutionState State, int Depth, IReadOnlyList<LineageEdge> Inputs, IReadOnlyList<LineageEdge> Outputs);
+    long ExecutionId,
+    long RunId,
+    string NodeId,
+    ExecutionState State,
+    int Depth,
+    IReadOnlyList<LineageEdge> Inputs,
+    IReadOnlyList<LineageEdge> Outputs,
+    IReadOnlyList<ExternalFile> ExternalFiles);
 
 /// <summary>An artifact on a port of a lineage step.</summary>
 /// <param name="Port">Port name.</param>

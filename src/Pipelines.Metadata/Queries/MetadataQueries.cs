@@ -130,7 +130,8 @@ public sealed class MetadataQueries
         return executions.Select(e => new LineageStep(
             e.Id, e.RunId, e.NodeId, e.State, depth,
             events.Where(v => v.ExecutionId == e.Id && v.Kind == EventKind.Input).Select(v => new LineageEdge(v.Port, v.Id, v.Type, v.Uri)).ToList(),
-            events.Where(v => v.ExecutionId == e.Id && v.Kind == EventKind.Output).Select(v => new LineageEdge(v.Port, v.Id, v.Type, v.Uri)).ToList()))
+            events.Where(v => v.ExecutionId == e.Id && v.Kind == EventKind.Output).Select(v => new LineageEdge(v.Port, v.Id, v.Type, v.Uri)).ToList(),
+            e.CacheKeyJson is null ? [] : CacheKey.FromJson(e.CacheKeyJson).ExternalFiles))
             .ToList();
     }
 

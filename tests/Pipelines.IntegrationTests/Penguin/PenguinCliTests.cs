@@ -44,6 +44,15 @@ public sealed class PenguinCliTests
         Assert.All(Nodes(run1).Values, n => Assert.Equal("Complete", n.GetProperty("state").GetString()));
         var run1Id = run1.GetProperty("run").GetProperty("id").GetInt64();
 
+        // Lineage: the anomalies trace back through statistics and examples to the CSV file itself.
+        var anomaliesId = Nodes(run1)["ExampleValidator"].GetProperty("outputs")[0].GetProperty("id").GetInt64();
+        var lineage = await CliProcess.RunAsync("penguin", temp.Path, env, ["lineage", anomaliesId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json", .. db]);
+        var upstream = JsonDocument.Parse(lineage.Output).RootElement.GetProperty("upstream").EnumerateArray().ToList();
+        Assert.Equal(["ExampleValidator", "StatisticsGen", "SchemaGen", "ExampleGen"], upstream.Select(s => s.GetProperty("nodeId").GetString()));
+        var file = upstream.Single(s => s.GetProperty("nodeId").GetString() == "ExampleGen").GetProperty("externalFiles")[0];
+        Assert.EndsWith("penguins.csv", file.GetProperty("path").GetString());
+        Assert.Equal(64, file.GetProperty("contentHash").GetString()!.Length);
+
         // 2. An immediate re-run recomputes nothing and says from which run each node came.
         var second = await CliProcess.RunAsync("penguin", temp.Path, env, ["run", .. db]);
         Assert.True(second.ExitCode == 0, second.ToString());
