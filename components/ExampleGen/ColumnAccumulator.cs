@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Pipelines.Data;
 
@@ -222,41 +223,38 @@ internal sealed class ColumnAccumulator
     }
 
     /// <summary>Appends strings in bulk (Parquet); null or empty = missing. The column must be Text.</summary>
-    /// <remarks>Parquet.Net returns the values of a dictionary-encoded chunk as slices of one buffer, so a slice seen before
-    /// (same buffer, offset and length) is the same string: its code is reused without hashing the characters.</remarks>
+    /// <remarks>Parquet.Net returns the values of a dictionary-encoded chunk as slices of its dictionary entries' buffers, so
+    /// a slice seen before (same buffer, offset and length) is the same string: its code is reused without hashing the
+    /// characters. When slices do not repeat (plain encoding), the cache is dropped.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AppendTexts(ReadOnlySpan<ReadOnlyMemory<char>?> values)
     {
-        const int MaxCachedSlices = 1 << 16;
+        const int Probe = 4096;
         var text = _text ?? throw new InvalidOperationException($"Column '{Name}' is not a text column.");
-        var slices = new Dictionary<(int Offset, int Length), int>();
-        object? owner = null;
-        foreach (var v in values)
+        Dictionary<SliceKey, int>? slices = new();
+        var misses = 0;
+        for (var i = 0; i < values.Length; i++)
         {
-            if (v is not { Length: > 0 } m)
+            if (values[i] is not { Length: > 0 } m)
             {
                 text.AppendMissing();
                 continue;
             }
 
-            if (!MemoryMarshal.TryGetArray(m, out var segment))
+            if (slices is null || !MemoryMarshal.TryGetArray(m, out var segment))
             {
                 text.Append(m.Span);
                 continue;
             }
 
-            if (!ReferenceEquals(segment.Array, owner))
-            {
-                slices.Clear();
-                owner = segment.Array;
-            }
-
-            var key = (segment.Offset, segment.Count);
+            var key = new SliceKey(segment.Array!, segment.Offset, segment.Count);
             if (!slices.TryGetValue(key, out var code))
             {
                 code = text.GetOrAddCode(m.Span);
-                if (slices.Count < MaxCachedSlices)
+                slices.Add(key, code);
+                if (++misses > Probe / 2 && i < Probe * 2)
                 {
-                    slices.Add(key, code);
+                    slices = null;
                 }
             }
 
@@ -303,5 +301,18 @@ internal sealed class ColumnAccumulator
         _numbers = null;
         _raw = null;
         _mode = Mode.Text;
+    }
+
+    private readonly struct SliceKey(object buffer, int offset, int length) : IEquatable<SliceKey>
+    {
+        private readonly object _buffer = buffer;
+        private readonly int _offset = offset;
+        private readonly int _length = length;
+
+        public bool Equals(SliceKey other) => ReferenceEquals(_buffer, other._buffer) && _offset == other._offset && _length == other._length;
+
+        public override bool Equals(object? obj) => obj is SliceKey other && Equals(other);
+
+        public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(_buffer), _offset, _length);
     }
 }

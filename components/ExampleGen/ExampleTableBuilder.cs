@@ -24,6 +24,10 @@ internal sealed class ExampleTableBuilder
     /// <summary>Complete rows so far.</summary>
     public int RowCount { get; private set; }
 
+    /// <summary>Rows expected in total when known up front (Parquet metadata): columns created then are sized exactly, so
+    /// building the table does not copy them.</summary>
+    public int CapacityHint { get; set; }
+
     /// <summary>The column names, in order.</summary>
     public IEnumerable<string> ColumnNames => _columns.Select(c => c.Name);
 
@@ -42,7 +46,7 @@ internal sealed class ExampleTableBuilder
         }
 
         ColumnKind? forced = _forcedKinds is not null && _forcedKinds.TryGetValue(name, out var k) ? k : null;
-        var column = new ColumnAccumulator(name, forced, RowCount, Math.Max(1024, RowCount));
+        var column = new ColumnAccumulator(name, forced, RowCount, Math.Max(Math.Max(1024, RowCount), CapacityHint));
         _index.Add(name, _columns.Count);
         _columns.Add(column);
         return column;

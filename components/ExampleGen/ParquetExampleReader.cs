@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Parquet;
 using Parquet.Schema;
 using Pipelines.Data;
@@ -53,40 +55,64 @@ internal static class ParquetExampleReader
             kinds[i] = NaturalKind(path, fields[i]);
         }
 
+        if (table.RowCount == 0)
+        {
+            table.CapacityHint = (int)Math.Min(int.MaxValue, reader.RowGroups.Sum(g => g.RowCount));
+        }
+
         var columns = table.RequireColumns(path, [.. fields.Select(f => f.Name)]);
         for (var i = 0; i < fields.Length; i++)
         {
             columns[i].FixKind(kinds[i], path);
         }
 
+        // Decoding (Parquet.Net) and appending (conversion, string interning) alternate between row groups on two threads:
+        // row group g + 1 is decoded while row group g is appended. Appends stay in row group order.
+        var firstRow = table.RowCount;
         long rows = 0;
+        var appending = Task.CompletedTask;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var group = reader.OpenRowGroupReader(g);
-            if (group.RowCount > int.MaxValue - table.RowCount)
+            if (group.RowCount > int.MaxValue - firstRow - rows)
             {
+                await appending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 throw new DataValidationException($"'{path}' has more rows than one Examples artifact can hold ({int.MaxValue}). Split the input into spans.");
             }
 
             var count = (int)group.RowCount;
+            var appends = new Action[fields.Length];
             for (var i = 0; i < fields.Length; i++)
             {
                 try
                 {
-                    await ReadColumnAsync(path, group, fields[i], kinds[i], columns[i], count, rows, cancellationToken).ConfigureAwait(false);
+                    appends[i] = await ReadColumnAsync(path, group, fields[i], kinds[i], columns[i], count, rows, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsParquetFailure(ex))
                 {
+                    await appending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     throw new MalformedInputException(path, rows,
                         $"row group {g}, column '{fields[i].Name}' cannot be read (truncated or corrupt file?): {ex.Message}", ex);
                 }
             }
 
-            table.CompleteRows(count);
+            await appending.ConfigureAwait(false);
+            appending = Task.Run(
+                () =>
+                {
+                    foreach (var append in appends)
+                    {
+                        append();
+                    }
+
+                    table.CompleteRows(count);
+                },
+                cancellationToken);
             rows += count;
         }
 
+        await appending.ConfigureAwait(false);
         return rows;
     }
 
@@ -119,7 +145,8 @@ internal static class ParquetExampleReader
             "Convert it when exporting, or drop it.");
     }
 
-    private static ValueTask ReadColumnAsync(
+    // Reads a column chunk and returns the work that appends it to the column (run later, in row group order).
+    private static ValueTask<Action> ReadColumnAsync(
         string path, ParquetRowGroupReader group, DataField field, ColumnKind natural, ColumnAccumulator column, int count, long firstRow, CancellationToken ct)
     {
         var t = field.ClrType;
@@ -147,48 +174,40 @@ internal static class ParquetExampleReader
         };
     }
 
-    private static async ValueTask ReadNumbersAsync<T>(
+    private static async ValueTask<Action> ReadNumbersAsync<T>(
         ParquetRowGroupReader group, DataField field, ColumnKind target, ColumnAccumulator column, int count, CancellationToken ct)
         where T : struct, INumberBase<T>
     {
-        var doubles = ArrayPool<double>.Shared.Rent(count);
-        try
+        if (field.IsNullable)
         {
-            if (field.IsNullable)
+            var values = ArrayPool<T?>.Shared.Rent(count);
+            await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
+            return () =>
             {
-                var values = ArrayPool<T?>.Shared.Rent(count);
-                try
-                {
-                    await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
-                    ToDoubles(values.AsSpan(0, count), doubles.AsSpan(0, count));
-                }
-                finally
-                {
-                    ArrayPool<T?>.Shared.Return(values);
-                }
-            }
-            else
-            {
-                var values = ArrayPool<T>.Shared.Rent(count);
-                try
-                {
-                    await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
-                    ToDoubles(values.AsSpan(0, count), doubles.AsSpan(0, count));
-                }
-                finally
-                {
-                    ArrayPool<T>.Shared.Return(values);
-                }
-            }
-
-            Append(column, target, doubles.AsSpan(0, count));
+                var doubles = ArrayPool<double>.Shared.Rent(count);
+                ToDoubles(values.AsSpan(0, count), doubles.AsSpan(0, count));
+                ArrayPool<T?>.Shared.Return(values);
+                Append(column, target, doubles.AsSpan(0, count));
+                ArrayPool<double>.Shared.Return(doubles);
+            };
         }
-        finally
+        else
         {
-            ArrayPool<double>.Shared.Return(doubles);
+            var values = ArrayPool<T>.Shared.Rent(count);
+            await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
+            return () =>
+            {
+                var doubles = ArrayPool<double>.Shared.Rent(count);
+                ToDoubles(values.AsSpan(0, count), doubles.AsSpan(0, count));
+                ArrayPool<T>.Shared.Return(values);
+                Append(column, target, doubles.AsSpan(0, count));
+                ArrayPool<double>.Shared.Return(doubles);
+            };
         }
     }
 
+    // Hot loops run a dozen times per file: optimize them at once rather than after tier-0 (tiered compilation).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ToDoubles<T>(ReadOnlySpan<T?> values, Span<double> target) where T : struct, INumberBase<T>
     {
         for (var i = 0; i < values.Length; i++)
@@ -198,6 +217,7 @@ internal static class ParquetExampleReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ToDoubles<T>(ReadOnlySpan<T> values, Span<double> target) where T : struct, INumberBase<T>
     {
         for (var i = 0; i < values.Length; i++)
@@ -207,71 +227,79 @@ internal static class ParquetExampleReader
     }
 
     // Booleans, dates, timestamps and durations: read as nullable values, converted one by one (still no boxing).
-    private static async ValueTask ReadOtherAsync(
+    private static ValueTask<Action> ReadOtherAsync(
         ParquetRowGroupReader group, DataField field, ColumnKind target, ColumnAccumulator column, int count, CancellationToken ct)
     {
         var t = field.ClrType;
-        var doubles = ArrayPool<double>.Shared.Rent(count);
-        try
+        if (t == typeof(DateTime))
         {
-            var span = doubles.AsMemory(0, count);
-            if (t == typeof(DateTime))
-            {
-                await ReadConvertedAsync<DateTime>(group, field, span, static v => ValueParsing.SecondsSinceEpoch(v.Ticks), ct).ConfigureAwait(false);
-            }
-            else if (t == typeof(DateTimeOffset))
-            {
-                await ReadConvertedAsync<DateTimeOffset>(group, field, span, static v => ValueParsing.SecondsSinceEpoch(v.UtcTicks), ct).ConfigureAwait(false);
-            }
-            else if (t == typeof(DateOnly))
-            {
-                await ReadConvertedAsync<DateOnly>(group, field, span, static v => ValueParsing.SecondsSinceEpoch(v.ToDateTime(TimeOnly.MinValue).Ticks), ct).ConfigureAwait(false);
-            }
-            else if (t == typeof(bool))
-            {
-                await ReadConvertedAsync<bool>(group, field, span, static v => v ? 1 : 0, ct).ConfigureAwait(false);
-            }
-            else if (t == typeof(TimeSpan))
-            {
-                await ReadConvertedAsync<TimeSpan>(group, field, span, static v => v.TotalSeconds, ct).ConfigureAwait(false);
-            }
-            else if (t == typeof(TimeOnly))
-            {
-                await ReadConvertedAsync<TimeOnly>(group, field, span, static v => v.ToTimeSpan().TotalSeconds, ct).ConfigureAwait(false);
-            }
-            else
-            {
-                throw new InvalidOperationException($"Unreachable: type {t} was accepted but has no reader.");
-            }
+            return ReadConvertedAsync<DateTime>(group, field, column, target, count, static v => ValueParsing.SecondsSinceEpoch(v.Ticks), ct);
+        }
 
-            Append(column, target, doubles.AsSpan(0, count));
-        }
-        finally
+        if (t == typeof(DateTimeOffset))
         {
-            ArrayPool<double>.Shared.Return(doubles);
+            return ReadConvertedAsync<DateTimeOffset>(group, field, column, target, count, static v => ValueParsing.SecondsSinceEpoch(v.UtcTicks), ct);
         }
+
+        if (t == typeof(DateOnly))
+        {
+            return ReadConvertedAsync<DateOnly>(group, field, column, target, count, static v => ValueParsing.SecondsSinceEpoch(v.ToDateTime(TimeOnly.MinValue).Ticks), ct);
+        }
+
+        if (t == typeof(bool))
+        {
+            return ReadConvertedAsync<bool>(group, field, column, target, count, static v => v ? 1 : 0, ct);
+        }
+
+        if (t == typeof(TimeSpan))
+        {
+            return ReadConvertedAsync<TimeSpan>(group, field, column, target, count, static v => v.TotalSeconds, ct);
+        }
+
+        if (t == typeof(TimeOnly))
+        {
+            return ReadConvertedAsync<TimeOnly>(group, field, column, target, count, static v => v.ToTimeSpan().TotalSeconds, ct);
+        }
+
+        throw new InvalidOperationException($"Unreachable: type {t} was accepted but has no reader.");
     }
 
-    private static async ValueTask ReadConvertedAsync<T>(
-        ParquetRowGroupReader group, DataField field, Memory<double> target, Func<T, double> convert, CancellationToken ct)
+    private static async ValueTask<Action> ReadConvertedAsync<T>(
+        ParquetRowGroupReader group, DataField field, ColumnAccumulator column, ColumnKind target, int count, Func<T, double> convert, CancellationToken ct)
         where T : struct
     {
-        var count = target.Length;
         var values = ArrayPool<T?>.Shared.Rent(count);
-        try
+        await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
+        return () =>
         {
-            await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
-            var source = values.AsSpan(0, count);
-            var span = target.Span;
-            for (var i = 0; i < source.Length; i++)
-            {
-                var v = source[i];
-                span[i] = v.HasValue ? convert(v.GetValueOrDefault()) : double.NaN;
-            }
-        }
-        finally
-        {
+            var doubles = ArrayPool<double>.Shared.Rent(count);
+            Convert(values.AsSpan(0, count), doubles.AsSpan(0, count), convert);
             ArrayPool<T?>.Shared.Return(values);
+            Append(column, target, doubles.AsSpan(0, count));
+            ArrayPool<double>.Shared.Return(doubles);
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Convert<T>(ReadOnlySpan<T?> source, Span<double> target, Func<T, double> convert) where T : struct
+    {
+        if (typeof(T) == typeof(DateTime))
+        {
+            // The common timestamp case without a delegate call per value.
+            var dates = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T?, DateTime?>(ref MemoryMarshal.GetReference(source)), source.Length);
+            for (var i = 0; i < dates.Length; i++)
+            {
+                var v = dates[i];
+                target[i] = v.HasValue ? ValueParsing.SecondsSinceEpoch(v.GetValueOrDefault().Ticks) : double.NaN;
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < source.Length; i++)
+        {
+            var v = source[i];
+            target[i] = v.HasValue ? convert(v.GetValueOrDefault()) : double.NaN;
         }
     }
 
@@ -297,15 +325,15 @@ internal static class ParquetExampleReader
         }
     }
 
-    private static async ValueTask ReadTextAsync(
+    private static async ValueTask<Action> ReadTextAsync(
         string path, ParquetRowGroupReader group, DataField field, ColumnKind target, ColumnAccumulator column, int count, long firstRow, CancellationToken ct)
     {
         if (field.ClrType == typeof(Guid))
         {
-            var guids = ArrayPool<Guid?>.Shared.Rent(count);
-            try
+            var guids = new Guid?[count];
+            await group.ReadAsync(field, guids.AsMemory(), null, ct).ConfigureAwait(false);
+            return () =>
             {
-                await group.ReadAsync(field, guids.AsMemory(0, count), null, ct).ConfigureAwait(false);
                 var texts = new ReadOnlyMemory<char>?[count];
                 for (var i = 0; i < count; i++)
                 {
@@ -313,25 +341,16 @@ internal static class ParquetExampleReader
                 }
 
                 AppendTexts(path, column, target, texts, firstRow);
-            }
-            finally
-            {
-                ArrayPool<Guid?>.Shared.Return(guids);
-            }
-
-            return;
+            };
         }
 
         var values = ArrayPool<ReadOnlyMemory<char>?>.Shared.Rent(count);
-        try
+        await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
+        return () =>
         {
-            await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
             AppendTexts(path, column, target, values.AsSpan(0, count), firstRow);
-        }
-        finally
-        {
             ArrayPool<ReadOnlyMemory<char>?>.Shared.Return(values, clearArray: true);
-        }
+        };
     }
 
     private static void AppendTexts(string path, ColumnAccumulator column, ColumnKind target, ReadOnlySpan<ReadOnlyMemory<char>?> values, long firstRow)

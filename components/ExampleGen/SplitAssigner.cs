@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Pipelines.Data;
 
@@ -15,8 +16,10 @@ internal static class SplitAssigner
 {
     private const ulong MissingText = 0x9E37_79B9_7F4A_7C15;
     private const ulong MissingNumber = 0x7FF8_0000_0000_0001;
+    private const int BlockRows = 4096;
 
     /// <summary>The rows of each split, in table order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[][] Assign(ColumnarTable table, IReadOnlyList<SplitRatio> splits, string? partitionKey)
     {
         var total = splits.Sum(s => s.Buckets);
@@ -30,32 +33,29 @@ internal static class SplitAssigner
             }
         }
 
+        IReadOnlyList<Column> hashed = partitionKey is null ? table.Columns : [table[partitionKey]];
+        var dictionaries = hashed.Select(DictionaryHashes).ToArray();
+        var width = hashed.Count;
         var rows = table.RowCount;
         var assignment = new byte[rows];
         var counts = new int[splits.Count];
-        if (partitionKey is not null)
-        {
-            var values = ValueCodes(table[partitionKey]);
-            for (var r = 0; r < rows; r++)
-            {
-                var hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(new ReadOnlySpan<ulong>(in values[r])));
-                counts[assignment[r] = splitOfBucket[(int)(hash % (ulong)total)]]++;
-            }
-        }
-        else
-        {
-            var columns = table.Columns.Select(ValueCodes).ToArray();
-            var row = new ulong[columns.Length];
-            var bytes = MemoryMarshal.AsBytes(row.AsSpan());
-            for (var r = 0; r < rows; r++)
-            {
-                for (var c = 0; c < columns.Length; c++)
-                {
-                    row[c] = columns[c][r];
-                }
 
-                var hash = XxHash3.HashToUInt64(bytes);
-                counts[assignment[r] = splitOfBucket[(int)(hash % (ulong)total)]]++;
+        // Rows are serialized a block at a time (row-major within the block), so memory stays small and hashing sequential.
+        var block = new ulong[BlockRows * width];
+        for (var start = 0; start < rows; start += BlockRows)
+        {
+            var n = Math.Min(BlockRows, rows - start);
+            for (var c = 0; c < width; c++)
+            {
+                Serialize(hashed[c], dictionaries[c], start, n, block.AsSpan(), c, width);
+            }
+
+            for (var r = 0; r < n; r++)
+            {
+                var hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(block.AsSpan(r * width, width)));
+                var s = splitOfBucket[(int)(hash % (ulong)total)];
+                assignment[start + r] = s;
+                counts[s]++;
             }
         }
 
@@ -75,19 +75,35 @@ internal static class SplitAssigner
         return result;
     }
 
-    // Per row, the 8-byte canonical code of the column's value.
-    private static ulong[] ValueCodes(Column column)
+    private static ulong[]? DictionaryHashes(Column column)
     {
-        var codes = GC.AllocateUninitializedArray<ulong>(column.Length);
+        if (column is not TextColumn text)
+        {
+            return null;
+        }
+
+        var hashes = new ulong[text.Dictionary.Length];
+        for (var d = 0; d < hashes.Length; d++)
+        {
+            hashes[d] = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text.Dictionary[d].AsSpan()));
+        }
+
+        return hashes;
+    }
+
+    // Writes the canonical 8-byte codes of rows [start, start + n) of a column into every `stride`-th slot from `offset`.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Serialize(Column column, ulong[]? dictionary, int start, int n, Span<ulong> target, int offset, int stride)
+    {
         switch (column)
         {
             case NumericColumn numeric:
             {
-                var values = numeric.Values;
+                var values = numeric.Values.AsSpan(start, n);
                 for (var i = 0; i < values.Length; i++)
                 {
                     var v = values[i];
-                    codes[i] = double.IsNaN(v) ? MissingNumber : (ulong)BitConverter.DoubleToInt64Bits(v == 0 ? 0d : v);
+                    target[offset + (i * stride)] = double.IsNaN(v) ? MissingNumber : (ulong)BitConverter.DoubleToInt64Bits(v == 0 ? 0d : v);
                 }
 
                 break;
@@ -95,17 +111,11 @@ internal static class SplitAssigner
 
             case TextColumn text:
             {
-                var dictionary = new ulong[text.Dictionary.Length];
-                for (var d = 0; d < dictionary.Length; d++)
+                var codes = text.Codes.AsSpan(start, n);
+                for (var i = 0; i < codes.Length; i++)
                 {
-                    dictionary[d] = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text.Dictionary[d].AsSpan()));
-                }
-
-                var source = text.Codes;
-                for (var i = 0; i < source.Length; i++)
-                {
-                    var code = source[i];
-                    codes[i] = code < 0 ? MissingText : dictionary[code];
+                    var code = codes[i];
+                    target[offset + (i * stride)] = code < 0 ? MissingText : dictionary![code];
                 }
 
                 break;
@@ -114,7 +124,5 @@ internal static class SplitAssigner
             default:
                 throw new NotSupportedException($"Column type {column.GetType().Name} cannot be hashed.");
         }
-
-        return codes;
     }
 }

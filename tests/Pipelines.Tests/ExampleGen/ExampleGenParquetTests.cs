@@ -38,7 +38,8 @@ public sealed class ExampleGenParquetTests : IDisposable
     {
         var path = _harness.PathOf("big.parquet");
         var id = new DataField<long>("id");
-        var schema = new ParquetSchema(id);
+        var code = new DataField<string>("code");
+        var schema = new ParquetSchema(id, code);
         await using (var stream = File.Create(path))
         {
             await using var writer = await ParquetWriter.CreateAsync(schema, stream);
@@ -47,6 +48,7 @@ public sealed class ExampleGenParquetTests : IDisposable
                 using var group = writer.CreateRowGroup();
                 var values = Enumerable.Range(g * 1000, 1000).Select(i => (long)i).ToArray();
                 await group.WriteAsync<long>(id, values.AsMemory());
+                await group.WriteAsync(code, values.Select(v => v % 7 == 0 ? null : "c" + (v % 13)).ToArray());
             }
         }
 
@@ -56,6 +58,12 @@ public sealed class ExampleGenParquetTests : IDisposable
         var eval = ((NumericColumn)(await run.TableAsync("eval"))["id"]).Values;
         Assert.Equal(Enumerable.Range(0, 3000).Select(i => (double)i), train.Concat(eval).Order());
         Assert.InRange(train.Length, 1850, 2150);
+        var trainCodes = (TextColumn)(await run.TableAsync("train"))["code"];
+        for (var i = 0; i < train.Length; i++)
+        {
+            var v = (long)train[i];
+            Assert.Equal(v % 7 == 0 ? null : "c" + (v % 13), trainCodes[i]);
+        }
     }
 
     [Fact]
