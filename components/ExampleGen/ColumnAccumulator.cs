@@ -13,7 +13,7 @@ internal sealed class ColumnAccumulator
 {
     private Mode _mode;
     private NumericColumnBuilder? _numbers;
-    private TextCodesBuilder? _text;
+    private TextColumnBuilder? _text;
     private readonly int _capacity;
     private RawTextBuffer? _raw;
 
@@ -33,7 +33,7 @@ internal sealed class ColumnAccumulator
         switch (_mode)
         {
             case Mode.Text:
-                _text = new TextCodesBuilder(capacity);
+                _text = new TextColumnBuilder(Name, capacity);
                 break;
             case Mode.InferNumeric:
                 _numbers = new NumericColumnBuilder(name, ColumnKind.Numeric, capacity);
@@ -263,7 +263,7 @@ internal sealed class ColumnAccumulator
     }
 
     /// <summary>Builds the column.</summary>
-    public Column Build() => _text is not null ? _text.Build(Name) : _numbers!.Build();
+    public Column Build() => _text is not null ? _text.Build() : _numbers!.Build();
 
     private static NumericColumnBuilder Rebuild(NumericColumnBuilder source, ColumnKind kind, int capacity)
     {
@@ -295,7 +295,7 @@ internal sealed class ColumnAccumulator
 
     private void SwitchToText()
     {
-        var text = new TextCodesBuilder(Math.Max(_capacity, Count));
+        var text = new TextColumnBuilder(Name, Math.Max(_capacity, Count));
         _raw?.CopyTo(text);
         _text = text;
         _numbers = null;

@@ -1,3 +1,4 @@
+using Pipelines.Data;
 namespace Pipelines.Components;
 
 /// <summary>The raw text of a column's values while its kind is still being inferred, kept compactly: numbers are ASCII, so
@@ -45,7 +46,7 @@ internal sealed class RawTextBuffer
     }
 
     /// <summary>Replays every row into <paramref name="target"/>.</summary>
-    public void CopyTo(TextCodesBuilder target)
+    public void CopyTo(TextColumnBuilder target)
     {
         Span<char> chars = stackalloc char[128];
         var start = 0;

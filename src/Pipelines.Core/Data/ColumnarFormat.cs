@@ -134,7 +134,9 @@ public static class ColumnarFormat
             throw new PlatformNotSupportedException("The columnar format is little-endian.");
         }
 
-        await stream.WriteAsync(MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), cancellationToken).ConfigureAwait(false);
+        // A synchronous write of the array's own bytes: no 8-bytes-per-row copy (24 MB per 3M-row column).
+        stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<double[]> ReadNumericAsync(string path, int rowCount, CancellationToken cancellationToken)

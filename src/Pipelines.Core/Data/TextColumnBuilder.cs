@@ -36,7 +36,10 @@ public sealed class TextColumnBuilder
     }
 
     /// <summary>Appends a value without allocating when it is already in the dictionary.</summary>
-    public void Append(ReadOnlySpan<char> value)
+    public void Append(ReadOnlySpan<char> value) => Push(GetOrAddCode(value));
+
+    /// <summary>The dictionary code of <paramref name="value"/>, adding it if new (for readers that cache codes per source value).</summary>
+    public int GetOrAddCode(ReadOnlySpan<char> value)
     {
         if (!_spanIndex.TryGetValue(value, out var code))
         {
@@ -44,6 +47,17 @@ public sealed class TextColumnBuilder
             code = _values.Count;
             _values.Add(s);
             _index.Add(s, code);
+        }
+
+        return code;
+    }
+
+    /// <summary>Appends a row by code: -1 (missing) or a code returned by <see cref="GetOrAddCode"/>.</summary>
+    public void AppendCode(int code)
+    {
+        if (code < -1 || code >= _values.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(code), code, $"Code must be -1 or below {_values.Count}.");
         }
 
         Push(code);
@@ -56,7 +70,7 @@ public sealed class TextColumnBuilder
     public void Truncate(int rows) => _count = Math.Max(0, _count - rows);
 
     /// <summary>Builds the column.</summary>
-    public TextColumn Build() => new(Name, _codes.AsSpan(0, _count).ToArray(), [.. _values]);
+    public TextColumn Build() => new(Name, _count == _codes.Length ? _codes : _codes.AsSpan(0, _count).ToArray(), [.. _values]);
 
     private void Push(int code)
     {

@@ -93,6 +93,6 @@ public sealed class ExecutorContext
     public IReadOnlyDictionary<string, JsonElement> OutputProperties(string port) =>
         _outputProperties.TryGetValue(port, out var p) ? p : new Dictionary<string, JsonElement>();
 
-    /// <summary>Writes a progress line to the run's log.</summary>
+    /// <summary>Writes a progress line to the run's log. Safe to call from several threads at once.</summary>
     public void Log(string message) => _log(message);
 }

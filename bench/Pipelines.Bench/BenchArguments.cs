@@ -1,0 +1,102 @@
+using System.Globalization;
+
+namespace Pipelines.Bench;
+
+/// <summary>The command line: <c>[orchestration|data|all] [--postgres CS] [--flights PATH] [--runs N] [--repetitions N] [--trace]</c>.</summary>
+public sealed record BenchArguments
+{
+    public const string PostgresVariable = "PIPELINES_BENCH_POSTGRES";
+
+    public const string Usage =
+        "usage: Pipelines.Bench [orchestration|data|all] [--postgres \"Host=...\"] [--flights path/to/flights-3m.parquet] " +
+        "[--runs 10] [--repetitions 3] [--trace]\n" +
+        $"  --postgres    admin connection string of a PostgreSQL server (a fresh database is created per run); default: ${PostgresVariable}\n" +
+        "  --flights     the benchmark Parquet file; default: shared/data/flights-3m.parquet found by walking up from the current directory\n" +
+        "  --runs        timed 10-node pipeline runs per store (after one warm-up run)\n" +
+        "  --repetitions timed repetitions of each data phase (after one warm-up); the median is reported\n" +
+        "  --trace       print where each hop's time goes (EF Core commands and Npgsql/Hangfire commands with timestamps)";
+
+    public string Verb { get; init; } = "all";
+
+    public string? Postgres { get; init; }
+
+    public string? Flights { get; init; }
+
+    public int Runs { get; init; } = 10;
+
+    public int Repetitions { get; init; } = 3;
+
+    public bool Trace { get; init; }
+
+    public bool RunsOrchestration => Verb is "all" or "orchestration";
+
+    public bool RunsData => Verb is "all" or "data";
+
+    /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with the usage on a bad argument.</summary>
+    public static BenchArguments Parse(IReadOnlyList<string> args)
+    {
+        var result = new BenchArguments { Postgres = NullIfEmpty(Environment.GetEnvironmentVariable(PostgresVariable)) };
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case "orchestration" or "data" or "all":
+                    result = result with { Verb = arg };
+                    break;
+                case "--postgres":
+                    result = result with { Postgres = NullIfEmpty(Value(args, ref i)) };
+                    break;
+                case "--flights":
+                    result = result with { Flights = Value(args, ref i) };
+                    break;
+                case "--runs":
+                    result = result with { Runs = Positive(args, ref i) };
+                    break;
+                case "--repetitions":
+                    result = result with { Repetitions = Positive(args, ref i) };
+                    break;
+                case "--trace":
+                    result = result with { Trace = true };
+                    break;
+                default:
+                    throw new ArgumentException($"unknown argument '{arg}'\n{Usage}");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The flights file: <see cref="Flights"/>, or <c>shared/data/flights-3m.parquet</c> in the nearest ancestor folder.</summary>
+    public string? FindFlights()
+    {
+        if (Flights is not null)
+        {
+            return Path.GetFullPath(Flights);
+        }
+
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data", "flights-3m.parquet");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i) =>
+        ++i < args.Count ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value\n{Usage}");
+
+    private static int Positive(IReadOnlyList<string> args, ref int i)
+    {
+        var text = Value(args, ref i);
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{args[i - 1]} needs a positive integer, not '{text}'\n{Usage}");
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
