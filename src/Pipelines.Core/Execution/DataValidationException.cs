@@ -17,4 +17,11 @@ public class DataValidationException : Exception
     public DataValidationException()
     {
     }
+
+    /// <summary>
+    /// Output ports the executor finished writing before it failed and that explain the failure (ExampleValidator's anomalies).
+    /// The orchestrator publishes exactly these as Live with the Failed execution, so users can read them; they are never
+    /// reused by the cache nor seen by downstream nodes (which are canceled). Other outputs are abandoned.
+    /// </summary>
+    public IReadOnlyList<string> OutputsToPublish { get; init; } = [];
 }
