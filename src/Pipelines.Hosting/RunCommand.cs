@@ -39,7 +39,19 @@ internal static class RunCommand
             await using var engine = await StartEngineAsync(pipeline, paths, runner, console.Log, ct).ConfigureAwait(false);
             var runId = await engine.StartRunAsync(values, parse.GetValue(noCache), ct).ConfigureAwait(false);
             Console.WriteLine($"Run {runId} of '{pipeline.Name}'  (metadata: {engine.Store.Options.Redacted()}; artifacts: {paths.ArtifactRoot})");
-            var final = await engine.WaitAsync(runId, console.OnProgress, ct).ConfigureAwait(false);
+            RunProgress final;
+            try
+            {
+                final = await engine.WaitAsync(runId, console.OnProgress, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Ctrl+C: record it, so the run does not look like it is still going (or succeeded).
+                await engine.Ledger.CancelRunAsync(runId, "canceled by the user (Ctrl+C) while running", CancellationToken.None).ConfigureAwait(false);
+                Console.WriteLine($"Run {runId} canceled.");
+                return 130;
+            }
+
             console.PrintSummary(final);
             return final.State == RunState.Succeeded ? 0 : 1;
         });
@@ -81,7 +93,8 @@ internal static class RunCommand
                 throw new HostUsageException($"--param '{name}' is not a parameter of '{pipeline.Name}'. Parameters: {Describe(pipeline)}.");
             }
 
-            values[name] = item[(eq + 1)..];
+            var value = item[(eq + 1)..];
+            values[name] = pipeline.Parameters.First(p => p.Name == name).IsPath && value.Length > 0 ? Path.GetFullPath(value) : value;
         }
 
         return values;

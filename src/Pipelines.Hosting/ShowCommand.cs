@@ -23,7 +23,7 @@ internal static class ShowCommand
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonOutput.Serialize(details));
-                return details.Run.State == RunState.Failed ? 1 : 0;
+                return 0;
             }
 
             await RenderAsync(details, ct).ConfigureAwait(false);

@@ -86,7 +86,7 @@ public sealed class MetadataDbContext : DbContext
             e.ToTable("mlmd_contexts");
             e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
-            e.HasIndex(x => new { x.Kind, x.Name });
+            e.HasIndex(x => new { x.Kind, x.Name }).IsUnique();
             e.HasIndex(x => x.ParentId);
         });
         modelBuilder.Entity<AttributionRecord>(e =>

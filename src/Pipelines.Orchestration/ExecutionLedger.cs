@@ -45,7 +45,7 @@ public sealed class ExecutionLedger
             var run = new ContextRecord
             {
                 Kind = ContextKind.Run,
-                Name = $"{pipeline.Name}@{now:yyyyMMddTHHmmss.fffZ}",
+                Name = $"{pipeline.Name}@{now:yyyyMMddTHHmmss.fffZ}-{Guid.NewGuid():N}"[..(pipeline.Name.Length + 29)],
                 ParentId = pipelineContext.Id,
                 State = RunState.Running,
                 ParametersJson = JsonSerializer.Serialize(parameters),
@@ -71,6 +71,7 @@ public sealed class ExecutionLedger
                     ComponentVersion = component.Version,
                     PendingParents = pipeline.ParentsOf(component.Id).Count,
                     Enqueued = roots,
+                    EnqueuedAt = roots ? now : null,
                     CreatedAt = now,
                 };
                 executions.Add(execution);
@@ -94,19 +95,17 @@ public sealed class ExecutionLedger
             await db.Executions.Where(e => e.Id == executionId)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.JobId, jobId), ct).ConfigureAwait(false), cancellationToken);
 
-    /// <summary>Loads an execution and its run.</summary>
+    /// <summary>Loads an execution, its run and its pipeline name in one query.</summary>
     public async Task<NodeSnapshot?> LoadAsync(long executionId, CancellationToken cancellationToken)
     {
         await using var db = _store.CreateContext();
-        var execution = await db.Executions.FirstOrDefaultAsync(e => e.Id == executionId, cancellationToken).ConfigureAwait(false);
-        if (execution is null)
-        {
-            return null;
-        }
-
-        var run = await db.Contexts.FirstAsync(c => c.Id == execution.RunId, cancellationToken).ConfigureAwait(false);
-        var pipeline = await db.Contexts.FirstAsync(c => c.Id == run.ParentId, cancellationToken).ConfigureAwait(false);
-        return new NodeSnapshot(execution, run, pipeline.Name);
+        var row = await (
+            from e in db.Executions
+            where e.Id == executionId
+            join r in db.Contexts on e.RunId equals r.Id
+            join p in db.Contexts on r.ParentId equals p.Id
+            select new { Execution = e, Run = r, Pipeline = p.Name }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return row is null ? null : new NodeSnapshot(row.Execution, row.Run, row.Pipeline);
     }
 
     /// <summary>
@@ -220,7 +219,7 @@ public sealed class ExecutionLedger
         CacheKey key,
         string optionsJson,
         IReadOnlyDictionary<string, IReadOnlyList<Artifact>> inputs,
-        bool useCache,
+        string? cacheDisabledReason,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
@@ -237,9 +236,9 @@ public sealed class ExecutionLedger
             execution.ParametersJson = optionsJson;
             await RecordInputEventsAsync(db, execution, inputs, now, ct).ConfigureAwait(false);
 
-            if (useCache)
+            if (cacheDisabledReason is null)
             {
-                var hit = await FindReusableAsync(db, fingerprint, executionId, ct).ConfigureAwait(false);
+                var hit = await FindReusableAsync(db, fingerprint, executionId, now, ct).ConfigureAwait(false);
                 if (hit is not null)
                 {
                     var (source, outputs) = hit.Value;
@@ -257,14 +256,14 @@ public sealed class ExecutionLedger
                     }
 
                     await db.SaveChangesAsync(ct).ConfigureAwait(false);
-                    var toEnqueue = await AdvanceAsync(db, pipeline, execution, now, ct).ConfigureAwait(false);
+                    var toEnqueue = await AdvanceAsync(db, pipeline, execution.RunId, execution.NodeId, now, ct).ConfigureAwait(false);
                     return new CacheDecision(true, new Dictionary<string, Artifact>(), toEnqueue, explanation);
                 }
             }
 
-            execution.CacheExplanation = useCache
+            execution.CacheExplanation = cacheDisabledReason is null
                 ? await ExplainMissAsync(db, execution, key, ct).ConfigureAwait(false)
-                : "re-ran: the cache is disabled for this run (--no-cache)";
+                : "re-ran: " + cacheDisabledReason;
 
             var pipelineName = (await db.Contexts.FirstAsync(c => c.Id == execution.RunId, ct).ConfigureAwait(false)).Name.Split('@')[0];
             var pending = new Dictionary<string, Artifact>(StringComparer.Ordinal);
@@ -295,8 +294,10 @@ public sealed class ExecutionLedger
     /// recorded, and children whose parents are now all done are claimed for enqueueing — all in one transaction.
     /// Returns null when this worker no longer owns the execution (another delivery took over; nothing is published).
     /// </summary>
+    /// <remarks>This is the hot path between two nodes: a handful of statements, no reads that the caller could supply.</remarks>
     public Task<IReadOnlyList<long>?> CompleteAsync(
-        Pipeline pipeline, long executionId, string owner, IReadOnlyList<PublishedOutput> outputs, string? log, CancellationToken cancellationToken) =>
+        Pipeline pipeline, long runId, string nodeId, long executionId, string owner, IReadOnlyList<PublishedOutput> outputs, string? log,
+        CancellationToken cancellationToken) =>
         _store.InTransactionAsync<IReadOnlyList<long>?>(async (db, ct) =>
         {
             var now = _store.UtcNow;
@@ -312,30 +313,18 @@ public sealed class ExecutionLedger
                 return null;
             }
 
-            var execution = await db.Executions.AsNoTracking().FirstAsync(e => e.Id == executionId, ct).ConfigureAwait(false);
-            var ids = outputs.Select(o => o.ArtifactId).ToList();
-            var records = await db.Artifacts.Where(a => ids.Contains(a.Id)).ToListAsync(ct).ConfigureAwait(false);
-            foreach (var output in outputs)
-            {
-                var record = records.Single(r => r.Id == output.ArtifactId);
-                record.State = ArtifactState.Live;
-                record.PropertiesJson = output.PropertiesJson;
-                record.ContentHash = output.ContentHash;
-                record.SizeBytes = output.SizeBytes;
-                record.UpdatedAt = now;
-                db.Events.Add(new EventRecord { ArtifactId = record.Id, ExecutionId = executionId, Kind = EventKind.Output, Port = record.ProducerPort, Index = 0, Time = now });
-                db.Attributions.Add(new AttributionRecord { ContextId = execution.RunId, ArtifactId = record.Id });
-            }
-
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            return await AdvanceAsync(db, pipeline, execution, now, ct).ConfigureAwait(false);
+            await PublishAsync(db, runId, executionId, outputs, now, ct).ConfigureAwait(false);
+            return await AdvanceAsync(db, pipeline, runId, nodeId, now, ct).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>
-    /// Fails an execution (its pending outputs are Abandoned), cancels every New descendant, and fails the run with this error
-    /// once nothing else is running. <paramref name="owner"/> null fails it whoever holds it (crash loop, recovery).
+    /// Fails an execution (its pending outputs are Abandoned, except <paramref name="diagnostics"/>, published as Live because they
+    /// explain the failure), cancels every New descendant, and fails the run with this error once nothing else is running.
+    /// <paramref name="owner"/> null fails it whoever holds it (crash loop, recovery).
     /// </summary>
-    public Task FailAsync(Pipeline pipeline, long executionId, string? owner, string error, CancellationToken cancellationToken) =>
+    public Task FailAsync(
+        Pipeline pipeline, long executionId, string? owner, string error, CancellationToken cancellationToken,
+        IReadOnlyList<PublishedOutput>? diagnostics = null) =>
         _store.InTransactionAsync(async (db, ct) =>
         {
             var now = _store.UtcNow;
@@ -354,6 +343,12 @@ public sealed class ExecutionLedger
             execution.Error = error;
             execution.EndedAt = now;
             execution.LeaseExpiresAt = null;
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            if (diagnostics is { Count: > 0 })
+            {
+                await PublishAsync(db, execution.RunId, executionId, diagnostics, now, ct).ConfigureAwait(false);
+            }
+
             await AbandonPendingOutputsAsync(db, executionId, now, ct).ConfigureAwait(false);
 
             var descendants = pipeline.DescendantsOf(execution.NodeId).ToList();
@@ -370,6 +365,53 @@ public sealed class ExecutionLedger
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
             await FinishRunIfDoneAsync(db, execution.RunId, now, ct).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <summary>
+    /// Cancels a run: every New or Running node becomes Canceled (their pending outputs Abandoned) and the run Failed with
+    /// <paramref name="reason"/>. A worker still running a node loses its lease and publishes nothing.
+    /// </summary>
+    public Task CancelRunAsync(long runId, string reason, CancellationToken cancellationToken) =>
+        _store.InTransactionAsync(async (db, ct) =>
+        {
+            var now = _store.UtcNow;
+            var open = await db.Executions
+                .Where(e => e.RunId == runId && (e.State == ExecutionState.New || e.State == ExecutionState.Running))
+                .Select(e => e.Id).ToListAsync(ct).ConfigureAwait(false);
+            await db.Executions.Where(e => open.Contains(e.Id))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(e => e.State, ExecutionState.Canceled)
+                    .SetProperty(e => e.Error, reason)
+                    .SetProperty(e => e.EndedAt, now)
+                    .SetProperty(e => e.LeaseExpiresAt, (DateTime?)null), ct).ConfigureAwait(false);
+            await db.Artifacts.Where(a => open.Contains(a.ProducerExecutionId) && a.State == ArtifactState.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, ArtifactState.Abandoned).SetProperty(a => a.UpdatedAt, now), ct)
+                .ConfigureAwait(false);
+            await db.Contexts.Where(c => c.Id == runId && c.State == RunState.Running)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.State, RunState.Failed)
+                    .SetProperty(c => c.Error, reason)
+                    .SetProperty(c => c.EndedAt, now), ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs of a pipeline left Running by a process that stopped (no node has held a live lease, or been enqueued, for
+    /// <paramref name="quiet"/>). Used by the embedded engine at start, where no other process could be running them.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> FindOrphanedRunsAsync(string pipelineName, TimeSpan quiet, CancellationToken cancellationToken)
+    {
+        await using var db = _store.CreateContext();
+        var cutoff = _store.UtcNow - quiet;
+        return await (
+            from r in db.Contexts
+            where r.Kind == ContextKind.Run && r.State == RunState.Running && r.CreatedAt < cutoff
+            join p in db.Contexts on r.ParentId equals p.Id
+            where p.Name == pipelineName
+            where !db.Executions.Any(e => e.RunId == r.Id &&
+                ((e.State == ExecutionState.Running && e.LeaseExpiresAt != null && e.LeaseExpiresAt > cutoff) ||
+                 (e.StartedAt != null && e.StartedAt > cutoff) || (e.EndedAt != null && e.EndedAt > cutoff) ||
+                 (e.EnqueuedAt != null && e.EnqueuedAt > cutoff)))
+            select r.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Gives the execution back after a transient error: the lease ends now so the retry can claim it.</summary>
     public Task ReleaseAsync(long executionId, string owner, string reason, CancellationToken cancellationToken) =>
@@ -392,7 +434,7 @@ public sealed class ExecutionLedger
         var cutoff = now - grace;
         return await db.Executions
             .Where(e => (runId == null || e.RunId == runId) &&
-                        ((e.State == ExecutionState.New && e.Enqueued && e.JobId == null && e.CreatedAt < cutoff) ||
+                        ((e.State == ExecutionState.New && e.Enqueued && e.JobId == null && e.EnqueuedAt < cutoff) ||
                          (e.State == ExecutionState.Running && e.LeaseExpiresAt != null && e.LeaseExpiresAt < cutoff)))
             .Select(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -406,27 +448,60 @@ public sealed class ExecutionLedger
             JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(record.PropertiesJson) ?? new Dictionary<string, JsonElement>(),
             record.ContentHash);
 
-    private async Task<IReadOnlyList<long>> AdvanceAsync(MetadataDbContext db, Pipeline pipeline, ExecutionRecord execution, DateTime now, CancellationToken ct)
+    private static async Task<IReadOnlyList<long>> AdvanceAsync(
+        MetadataDbContext db, Pipeline pipeline, long runId, string nodeId, DateTime now, CancellationToken ct)
     {
         var ready = new List<long>();
-        foreach (var child in pipeline.ChildrenOf(execution.NodeId))
+        var advanced = 0;
+        foreach (var child in pipeline.ChildrenOf(nodeId))
         {
-            // Row-level locks make these two statements atomic per child across workers (PostgreSQL) or process (SQLite).
-            await db.Executions
-                .Where(e => e.RunId == execution.RunId && e.NodeId == child && e.PendingParents > 0)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.PendingParents, e => e.PendingParents - 1), ct).ConfigureAwait(false);
-            var claimed = await db.Executions
-                .Where(e => e.RunId == execution.RunId && e.NodeId == child && e.PendingParents == 0 && !e.Enqueued && e.State == ExecutionState.New)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Enqueued, true), ct).ConfigureAwait(false);
-            if (claimed == 1)
-            {
-                ready.Add(await db.Executions.Where(e => e.RunId == execution.RunId && e.NodeId == child).Select(e => e.Id)
-                    .FirstAsync(ct).ConfigureAwait(false));
-            }
+            // One statement per child: decrement, and flip Enqueued exactly when this decrement reaches zero. Row locks make
+            // concurrent parents serialize on the child's row (PostgreSQL); SQLite has a single writer. RETURNING says who won.
+            var rows = await db.Database.SqlQueryRaw<AdvancedChild>(
+                """
+                UPDATE mlmd_executions
+                SET "PendingParents" = "PendingParents" - 1,
+                    "Enqueued" = ("PendingParents" = 1),
+                    "EnqueuedAt" = CASE WHEN "PendingParents" = 1 THEN {0} ELSE "EnqueuedAt" END
+                WHERE "RunId" = {1} AND "NodeId" = {2} AND "State" = 'New' AND "PendingParents" > 0
+                RETURNING "Id", "Enqueued"
+                """, now, runId, child).ToListAsync(ct).ConfigureAwait(false);
+            advanced += rows.Count;
+            ready.AddRange(rows.Where(r => r.Enqueued).Select(r => r.Id));
         }
 
-        await FinishRunIfDoneAsync(db, execution.RunId, now, ct).ConfigureAwait(false);
+        if (advanced == 0)
+        {
+            // Only a node with no waiting child can be the last one of the run.
+            await FinishRunIfDoneAsync(db, runId, now, ct).ConfigureAwait(false);
+        }
+
         return ready;
+    }
+
+    private static async Task PublishAsync(
+        MetadataDbContext db, long runId, long executionId, IReadOnlyList<PublishedOutput> outputs, DateTime now, CancellationToken ct)
+    {
+        foreach (var output in outputs)
+        {
+            var updated = await db.Artifacts
+                .Where(a => a.Id == output.ArtifactId && a.ProducerExecutionId == executionId && a.State == ArtifactState.Pending)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.State, ArtifactState.Live)
+                    .SetProperty(a => a.PropertiesJson, output.PropertiesJson)
+                    .SetProperty(a => a.ContentHash, output.ContentHash)
+                    .SetProperty(a => a.SizeBytes, output.SizeBytes)
+                    .SetProperty(a => a.UpdatedAt, now), ct).ConfigureAwait(false);
+            if (updated != 1)
+            {
+                throw new InvalidOperationException($"Artifact {output.ArtifactId} is not a pending output of execution {executionId}.");
+            }
+
+            db.Events.Add(new EventRecord { ArtifactId = output.ArtifactId, ExecutionId = executionId, Kind = EventKind.Output, Port = output.Port, Index = 0, Time = now });
+            db.Attributions.Add(new AttributionRecord { ContextId = runId, ArtifactId = output.ArtifactId });
+        }
+
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
     }
 
     private static async Task FinishRunIfDoneAsync(MetadataDbContext db, long runId, DateTime now, CancellationToken ct)
@@ -465,7 +540,7 @@ public sealed class ExecutionLedger
     }
 
     private static async Task<(ExecutionRecord Source, List<EventRecord> Outputs)?> FindReusableAsync(
-        MetadataDbContext db, string fingerprint, long executionId, CancellationToken ct)
+        MetadataDbContext db, string fingerprint, long executionId, DateTime now, CancellationToken ct)
     {
         var candidates = await db.Executions.AsNoTracking()
             .Where(e => e.Fingerprint == fingerprint && e.State == ExecutionState.Complete && e.Id != executionId)
@@ -475,14 +550,38 @@ public sealed class ExecutionLedger
             var outputs = await db.Events.AsNoTracking()
                 .Where(e => e.ExecutionId == candidate.Id && e.Kind == EventKind.Output).ToListAsync(ct).ConfigureAwait(false);
             var ids = outputs.Select(o => o.ArtifactId).ToList();
-            var allLive = await db.Artifacts.Where(a => ids.Contains(a.Id)).AllAsync(a => a.State == ArtifactState.Live, ct).ConfigureAwait(false);
-            if (allLive)
+            var artifacts = await db.Artifacts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync(ct).ConfigureAwait(false);
+            if (artifacts.Any(a => a.State != ArtifactState.Live))
             {
-                return (candidate, outputs);
+                continue;
             }
+
+            // The database may say Live while the files were deleted or damaged (a cleaned disk, a lost mount): check size,
+            // and retire what is gone so it is never offered again.
+            var gone = artifacts.Where(a => !OnDisk(a)).Select(a => a.Id).ToList();
+            if (gone.Count > 0)
+            {
+                await db.Artifacts.Where(a => gone.Contains(a.Id))
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, ArtifactState.Abandoned).SetProperty(a => a.UpdatedAt, now), ct)
+                    .ConfigureAwait(false);
+                continue;
+            }
+
+            return (candidate, outputs);
         }
 
         return null;
+    }
+
+    private static bool OnDisk(ArtifactRecord artifact)
+    {
+        if (!Directory.Exists(artifact.Uri))
+        {
+            return false;
+        }
+
+        var size = Directory.EnumerateFiles(artifact.Uri, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        return artifact.SizeBytes is null || artifact.SizeBytes == size;
     }
 
     private static async Task<string> ExplainMissAsync(MetadataDbContext db, ExecutionRecord execution, CacheKey key, CancellationToken ct)
@@ -505,7 +604,7 @@ public sealed class ExecutionLedger
         {
             return previous.State == ExecutionState.Failed
                 ? $"re-ran: the last execution with the same inputs (run {previous.RunId}) failed"
-                : $"re-ran: the outputs of the last execution with the same inputs (run {previous.RunId}) are no longer live";
+                : $"re-ran: the outputs of the last execution with the same inputs (run {previous.RunId}) are gone (no longer live or deleted from disk)";
         }
 
         return $"re-ran (vs run {previous.RunId}): " + string.Join("; ", reasons);

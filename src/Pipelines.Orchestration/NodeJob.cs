@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Hangfire;
-using Pipelines.Metadata;
 
 namespace Pipelines.Orchestration;
 
@@ -12,6 +11,11 @@ namespace Pipelines.Orchestration;
 public sealed class NodeJob
 {
     private readonly PipelineRuntime _runtime;
+
+    // The running attempt's pending outputs and executor context: after a validation failure, the outputs it names as
+    // diagnostics are published with their properties. A NodeJob instance serves one delivery.
+    private IReadOnlyDictionary<string, Artifact> _pending = new Dictionary<string, Artifact>();
+    private ExecutorContext? _context;
 
     /// <summary>Creates the job (Hangfire's activator does, with this process's runtime).</summary>
     public NodeJob(PipelineRuntime runtime) => _runtime = runtime;
@@ -25,6 +29,16 @@ public sealed class NodeJob
     {
         var pipeline = _runtime.Pipeline;
         var ledger = _runtime.Ledger;
+        var owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+        // Claim first: it is one conditional update, and the node's start time is the claim (hop latency ends here).
+        var claim = await ledger.ClaimAsync(pipeline, executionId, owner, _runtime.Options.Lease, _runtime.Options.MaxAttempts, cancellationToken)
+            .ConfigureAwait(false);
+        if (claim.Outcome != ClaimOutcome.Claimed)
+        {
+            return;
+        }
+
         var snapshot = await ledger.LoadAsync(executionId, cancellationToken).ConfigureAwait(false);
         if (snapshot is null)
         {
@@ -33,17 +47,9 @@ public sealed class NodeJob
 
         if (snapshot.PipelineName != pipeline.Name || !pipeline.Contains(snapshot.Execution.NodeId))
         {
-            await ledger.FailAsync(pipeline, executionId, owner: null,
+            await ledger.FailAsync(pipeline, executionId, owner,
                 $"This worker runs pipeline '{pipeline.Name}', which has no node '{snapshot.Execution.NodeId}' of pipeline '{snapshot.PipelineName}'. " +
                 "Start workers from the same pipeline project and version as the run.", cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
-        var claim = await ledger.ClaimAsync(pipeline, executionId, owner, _runtime.Options.Lease, _runtime.Options.MaxAttempts, cancellationToken)
-            .ConfigureAwait(false);
-        if (claim.Outcome != ClaimOutcome.Claimed)
-        {
             return;
         }
 
@@ -69,6 +75,10 @@ public sealed class NodeJob
             await ledger.ReleaseAsync(executionId, owner, "worker shut down while running", CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+        catch (OperationCanceledException) when (lease.IsCancellationRequested)
+        {
+            // The lease was lost (the run was canceled, or another worker took over after missed heartbeats): publish nothing.
+        }
         catch (Exception ex) when (TransientErrors.IsTransient(ex) && claim.Attempt < _runtime.Options.MaxAttempts)
         {
             var delay = _runtime.Options.RetryDelay * claim.Attempt;
@@ -85,8 +95,11 @@ public sealed class NodeJob
                 message = $"gave up after {claim.Attempt} attempts: {message}";
             }
 
+            var diagnostics = ex is DataValidationException { OutputsToPublish.Count: > 0 } validation
+                ? await DiagnosticsAsync(validation).ConfigureAwait(false)
+                : null;
             _runtime.Log($"{component.Id}: failed: {message}");
-            await ledger.FailAsync(pipeline, executionId, owner, message, CancellationToken.None).ConfigureAwait(false);
+            await ledger.FailAsync(pipeline, executionId, owner, message, CancellationToken.None, diagnostics).ConfigureAwait(false);
         }
         finally
         {
@@ -111,6 +124,11 @@ public sealed class NodeJob
             inputs[port.Name] = resolved;
         }
 
+        foreach (var artifact in inputs.Values.SelectMany(a => a))
+        {
+            _runtime.Artifacts.Resolve(artifact.Uri); // never read outside the artifact root, whatever the database says
+        }
+
         var binding = component.Bind(new BindingContext(pipeline.Name, parameters, _runtime.SchemaDirectory));
         var external = await binding.ResolveExternalInputsAsync(cancellationToken).ConfigureAwait(false);
         var key = new CacheKey(
@@ -119,10 +137,14 @@ public sealed class NodeJob
             binding.OptionsJson,
             inputs.Select(kv => new CacheKeyInput(kv.Key, kv.Value.Select(a => a.ContentHash ?? $"artifact:{a.Id}").ToList())).ToList(),
             external.Files,
-            external.Facts);
+            external.Facts,
+            CacheKey.CodeIdentityOf(component.GetType()));
 
+        var cacheDisabled = snapshot.Run.NoCache ? "the cache is disabled for this run (--no-cache)"
+            : !component.EnableCache ? $"caching is disabled for node '{component.Id}' (EnableCache = false)"
+            : null;
         var decision = await ledger.DecideAsync(pipeline, component, execution.Id, owner, attempt, key, binding.OptionsJson, inputs,
-            useCache: !snapshot.Run.NoCache, cancellationToken).ConfigureAwait(false);
+            cacheDisabled, cancellationToken).ConfigureAwait(false);
         _runtime.Log($"{component.Id}: {decision.Explanation}");
         if (decision.Hit)
         {
@@ -144,6 +166,8 @@ public sealed class NodeJob
 
                 _runtime.Log($"{component.Id}: {line}");
             });
+        _pending = decision.PendingOutputs;
+        _context = context;
         await binding.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
 
         var published = new List<PublishedOutput>();
@@ -154,43 +178,79 @@ public sealed class NodeJob
                 throw new InvalidOperationException($"Node '{component.Id}' did not write its declared output '{port}' (directory {artifact.Uri} is empty).");
             }
 
-            var (hash, size) = await ArtifactStore.HashDirectoryAsync(artifact.Uri, cancellationToken).ConfigureAwait(false);
-            published.Add(new PublishedOutput(artifact.Id, JsonSerializer.Serialize(context.OutputProperties(port)), hash, size));
+            published.Add(await PublishedAsync(port, artifact, context, cancellationToken).ConfigureAwait(false));
         }
 
-        string text;
+        return await ledger.CompleteAsync(pipeline, execution.RunId, execution.NodeId, execution.Id, owner, published, Tail(log), cancellationToken)
+            .ConfigureAwait(false)
+            ?? throw new LeaseLostException(execution.Id);
+    }
+
+    private async Task<IReadOnlyList<PublishedOutput>?> DiagnosticsAsync(DataValidationException validation)
+    {
+        if (_context is null)
+        {
+            return null;
+        }
+
+        var result = new List<PublishedOutput>();
+        foreach (var port in validation.OutputsToPublish)
+        {
+            if (_pending.TryGetValue(port, out var artifact) && Directory.Exists(artifact.Uri) && Directory.EnumerateFileSystemEntries(artifact.Uri).Any())
+            {
+                result.Add(await PublishedAsync(port, artifact, _context, CancellationToken.None).ConfigureAwait(false));
+            }
+        }
+
+        return result;
+    }
+
+    private static async Task<PublishedOutput> PublishedAsync(string port, Artifact artifact, ExecutorContext context, CancellationToken ct)
+    {
+        var (hash, size) = await ArtifactStore.HashDirectoryAsync(artifact.Uri, ct).ConfigureAwait(false);
+        return new PublishedOutput(artifact.Id, port, JsonSerializer.Serialize(context.OutputProperties(port)), hash, size);
+    }
+
+    private static string Tail(StringBuilder log)
+    {
         lock (log)
         {
-            text = log.Length > 8000 ? log.ToString(log.Length - 8000, 8000) : log.ToString();
+            return log.Length > 8000 ? log.ToString(log.Length - 8000, 8000) : log.ToString();
         }
-
-        return await ledger.CompleteAsync(pipeline, execution.Id, owner, published, text, cancellationToken).ConfigureAwait(false)
-            ?? throw new LeaseLostException(execution.Id);
     }
 
     private async Task HeartbeatAsync(long executionId, string owner, CancellationTokenSource lease)
     {
         var period = _runtime.Options.Lease / 3;
-        try
+        var lastRenewed = _runtime.Time.GetTimestamp();
+        while (!lease.IsCancellationRequested)
         {
-            while (!lease.IsCancellationRequested)
+            try
             {
                 await Task.Delay(period, _runtime.Time, lease.Token).ConfigureAwait(false);
                 if (!await _runtime.Ledger.RenewLeaseAsync(executionId, owner, _runtime.Options.Lease, lease.Token).ConfigureAwait(false))
                 {
+                    // Someone else owns the node now (run canceled, or our lease expired and was taken over).
+                    await lease.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                lastRenewed = _runtime.Time.GetTimestamp();
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the node ended
+            }
+            catch (Exception ex) when (TransientErrors.IsTransient(ex))
+            {
+                // Keep trying; once the lease has really expired another worker may take over, so stop this attempt.
+                if (_runtime.Time.GetElapsedTime(lastRenewed) >= _runtime.Options.Lease)
+                {
+                    _runtime.Log($"execution {executionId}: could not renew the lease for {_runtime.Options.Lease.TotalSeconds:0} s ({ex.Message}); stopping this attempt");
                     await lease.CancelAsync().ConfigureAwait(false);
                     return;
                 }
             }
         }
-        catch (OperationCanceledException)
-        {
-            // The node ended.
-        }
-        catch (Exception ex) when (TransientErrors.IsTransient(ex))
-        {
-            // A missed heartbeat only risks a duplicate start after the lease expires, which the ledger resolves.
-        }
     }
-
 }

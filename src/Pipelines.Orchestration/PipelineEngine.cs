@@ -66,7 +66,13 @@ public sealed class PipelineEngine : IAsyncDisposable
                     storage);
             }
 
-            return new PipelineEngine(store, storage, runtime, server);
+            var engine = new PipelineEngine(store, storage, runtime, server);
+            if (settings.Metadata.Provider == MetadataProvider.Sqlite && settings.Runner.RunWorkers)
+            {
+                await engine.CancelOrphanedRunsAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return engine;
         }
         catch
         {
@@ -125,6 +131,25 @@ public sealed class PipelineEngine : IAsyncDisposable
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), Runtime.Time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Embedded mode keeps Hangfire's queue in memory, so a run whose process stopped (killed, crashed) can never finish: fail
+    /// such runs (no node activity for two lease periods) instead of leaving them looking like they are still running.
+    /// </summary>
+    public async Task<int> CancelOrphanedRunsAsync(CancellationToken cancellationToken)
+    {
+        var quiet = Runtime.Options.Lease * 2;
+        var orphans = await Ledger.FindOrphanedRunsAsync(Runtime.Pipeline.Name, quiet, cancellationToken).ConfigureAwait(false);
+        foreach (var runId in orphans)
+        {
+            await Ledger.CancelRunAsync(runId,
+                $"abandoned: the process running it stopped before it finished (no node activity for {quiet.TotalSeconds:0} s)", cancellationToken)
+                .ConfigureAwait(false);
+            Runtime.Log($"run {runId} was left unfinished by a stopped process; marked failed");
+        }
+
+        return orphans.Count;
     }
 
     /// <summary>Re-enqueues stranded nodes of one run (or of every run when null).</summary>

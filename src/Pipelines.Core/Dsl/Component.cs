@@ -33,6 +33,12 @@ public abstract class Component
     /// <summary>The declared outputs.</summary>
     public IReadOnlyList<OutputPort> OutputPorts => _outputs;
 
+    /// <summary>
+    /// Whether this node may reuse an earlier execution's outputs (default true). Turn it off for a node whose result depends
+    /// on something the fingerprint cannot see (the time, a remote service); it then re-runs every time and says why.
+    /// </summary>
+    public bool EnableCache { get; init; } = true;
+
     /// <summary>Pipeline parameters this node reads.</summary>
     public virtual IReadOnlyList<PipelineParameter> Parameters => [];
 

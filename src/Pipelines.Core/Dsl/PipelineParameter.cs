@@ -7,7 +7,8 @@ namespace Pipelines;
 /// <param name="Name">The parameter name used on the command line.</param>
 /// <param name="DefaultValue">The value used when the run does not set it.</param>
 /// <param name="Description">One line shown by <c>run --help</c> style listings.</param>
-public sealed record PipelineParameter(string Name, string DefaultValue, string Description = "")
+/// <param name="IsPath">A file path: a relative value is resolved against the directory <c>run</c> was started in (not a worker's).</param>
+public sealed record PipelineParameter(string Name, string DefaultValue, string Description = "", bool IsPath = false)
 {
     /// <summary>The value for a run: the run's value, or the default.</summary>
     public string Resolve(IReadOnlyDictionary<string, string> values)

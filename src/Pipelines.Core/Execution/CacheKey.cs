@@ -15,14 +15,27 @@ namespace Pipelines;
 /// <param name="Inputs">Per input port, the content hashes of its artifacts in order.</param>
 /// <param name="ExternalFiles">External files read.</param>
 /// <param name="ExternalFacts">Facts resolved from them (span, version).</param>
+/// <param name="CodeIdentity">For user-written components, the identity of the compiled code (assembly name and MVID, which a
+/// deterministic build derives from the source): editing the code re-runs the node even without a version bump. Null for the
+/// built-in components, whose <see cref="ComponentVersion"/> is bumped with every change in behaviour.</param>
 public sealed record CacheKey(
     string ComponentType,
     string ComponentVersion,
     string OptionsJson,
     IReadOnlyList<CacheKeyInput> Inputs,
     IReadOnlyList<ExternalFile> ExternalFiles,
-    IReadOnlyDictionary<string, string> ExternalFacts)
+    IReadOnlyDictionary<string, string> ExternalFacts,
+    string? CodeIdentity = null)
 {
+    /// <summary>The code identity of a component type: null for this product's own assemblies, else assembly name and MVID.</summary>
+    public static string? CodeIdentityOf(Type componentType)
+    {
+        ArgumentNullException.ThrowIfNull(componentType);
+        var assembly = componentType.Assembly;
+        var name = assembly.GetName().Name ?? "";
+        return name.StartsWith("Pipelines.", StringComparison.Ordinal) ? null : $"{name} {assembly.ManifestModule.ModuleVersionId:N}";
+    }
+
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false };
 
     /// <summary>The fingerprint: SHA-256 (hex) of the canonical JSON.</summary>
@@ -49,6 +62,11 @@ public sealed record CacheKey(
         if (previous.ComponentVersion != current.ComponentVersion)
         {
             reasons.Add($"component version changed from {previous.ComponentVersion} to {current.ComponentVersion}");
+        }
+
+        if (previous.CodeIdentity != current.CodeIdentity)
+        {
+            reasons.Add($"component code changed ({previous.CodeIdentity ?? "built-in"} -> {current.CodeIdentity ?? "built-in"})");
         }
 
         reasons.AddRange(ExplainOptions(previous.OptionsJson, current.OptionsJson));

@@ -24,7 +24,8 @@ public enum AnomalyKind
     /// <summary>The train split's distribution moved beyond the drift threshold since the baseline span (error).</summary>
     Drift,
 
-    /// <summary>A split's row count changed beyond the dataset constraints since the baseline span (error).</summary>
+    /// <summary>The dataset's row count (all splits together) changed beyond the dataset constraints since the baseline (error;
+    /// dataset-level: split <c>*</c>).</summary>
     DatasetSizeChange,
 
     /// <summary>A split has no rows (error).</summary>
@@ -41,4 +42,8 @@ public enum AnomalyKind
 
     /// <summary>A column's statistics equal the label's: it may be a copy of the label (warning).</summary>
     LabelLeakage,
+
+    /// <summary>The schema was inferred from the very data being validated, so it cannot notice new values or types in it (warning;
+    /// dataset-level: split <c>*</c>). Curate the schema to get real checks.</summary>
+    InferredSchema,
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Pipelines.Validation;
 
@@ -9,7 +10,7 @@ namespace Pipelines.Validation;
 /// <c>schemas/README.md</c>.
 /// </summary>
 /// <remarks>
-/// JSON: <c>{"features":[{"name","type","presence","domain","range","drift","skip"}...],"labelColumn":"Species",
+/// JSON: <c>{"source":"inferred","features":[{"name","type","presence","domain","range","drift","skip"}...],"labelColumn":"Species",
 /// "task":"classification","datasetConstraints":{...}}</c>. Reading is strict: unknown members, a missing <c>name</c> or
 /// <c>type</c>, and inconsistent values (see <see cref="Validate"/>) are errors; comments and trailing commas are allowed.
 /// </remarks>
@@ -25,6 +26,13 @@ public sealed record DataSchema(
 {
     /// <summary>The file name inside a <see cref="Schema"/> artifact.</summary>
     public const string FileName = "schema.json";
+
+    /// <summary>Where the schema came from, as SchemaGen records it in its output (null = unknown, e.g. a schema written before
+    /// this member existed). ExampleValidator warns when it is <see cref="SchemaSource.Inferred"/>: such a schema was inferred from
+    /// the data it validates. In a curated file the member is optional and ignored: SchemaGen records <c>curated</c> for any
+    /// schema it reads from the curated file. Written first in the JSON so a reader sees it at once.</summary>
+    [JsonPropertyOrder(-1)]
+    public SchemaSource? Source { get; init; }
 
     /// <summary>The feature named <paramref name="name"/>, or null.</summary>
     public FeatureSchema? FindFeature(string name)

@@ -51,6 +51,9 @@ public sealed class ExecutionRecord
     /// <summary>Set once, by whoever enqueued the node's job (exactly-once enqueue).</summary>
     public bool Enqueued { get; set; }
 
+    /// <summary>When it was enqueued (UTC); a node enqueued long ago that nobody claimed is re-enqueued by recovery.</summary>
+    public DateTime? EnqueuedAt { get; set; }
+
     /// <summary>The Hangfire job id.</summary>
     public string? JobId { get; set; }
 

@@ -26,7 +26,7 @@ public sealed class ExactlyOnceTests
         for (var round = 0; round < 15; round++)
         {
             var (runId, roots) = await ledger.StartRunAsync(pipeline, new Dictionary<string, string>(), noCache: true, CancellationToken.None);
-            var prepared = new List<(long Id, string Owner, long ArtifactId)>();
+            var prepared = new List<(long Id, string Owner, long ArtifactId, string NodeId)>();
             foreach (var id in roots)
             {
                 var owner = $"w{id}";
@@ -35,15 +35,15 @@ public sealed class ExactlyOnceTests
                 var snapshot = await ledger.LoadAsync(id, CancellationToken.None);
                 var key = new CacheKey("t", "1", "{}", [], [], new Dictionary<string, string>());
                 var decision = await ledger.DecideAsync(pipeline, pipeline[snapshot!.Execution.NodeId], id, owner, claim.Attempt, key, "{}",
-                    new Dictionary<string, IReadOnlyList<Artifact>>(), useCache: false, CancellationToken.None);
-                prepared.Add((id, owner, decision.PendingOutputs["out"].Id));
+                    new Dictionary<string, IReadOnlyList<Artifact>>(), "test", CancellationToken.None);
+                prepared.Add((id, owner, decision.PendingOutputs["out"].Id, snapshot.Execution.NodeId));
             }
 
             using var start = new Barrier(prepared.Count);
             var completions = prepared.Select(p => Task.Run(async () =>
             {
                 start.SignalAndWait();
-                return await ledger.CompleteAsync(pipeline, p.Id, p.Owner, [new PublishedOutput(p.ArtifactId, "{}", "h" + p.Id, 1)], null, CancellationToken.None);
+                return await ledger.CompleteAsync(pipeline, runId, p.NodeId, p.Id, p.Owner, [new PublishedOutput(p.ArtifactId, "out", "{}", "h" + p.Id, 1)], null, CancellationToken.None);
             })).ToList();
             var results = await Task.WhenAll(completions);
 

@@ -52,6 +52,9 @@ public sealed class Step : Component<StepOptions>
                     throw new InvalidOperationException($"{context.NodeId} exploded on purpose");
                 case "bad-data":
                     throw new DataValidationException($"{context.NodeId}: column 'x' is bad");
+                case "bad-data-publish":
+                    context.SetOutputProperty("out", "blessed", 0);
+                    throw new DataValidationException($"{context.NodeId}: anomalies found") { OutputsToPublish = ["out"] };
                 case "transient-once":
                     if (owner._executions == 1)
                     {
