@@ -9,10 +9,14 @@ namespace Pipelines.Components;
 /// </summary>
 /// <remarks>
 /// Inputs <c>statistics</c> (<see cref="ExampleStatistics"/>) and <c>schema</c> (<see cref="Schema"/>); resolved input
-/// <c>baseline_statistics</c>: the live statistics of the same producer with the highest span below the current one
-/// (<see cref="PreviousSpanStatisticsResolver"/>; none on a first run, and then drift and size checks are skipped).
+/// <c>baseline_statistics</c>: the live statistics of the same producer with the highest span below the current one, or, without
+/// spans, the newest earlier statistics of different content (<see cref="PreviousSpanStatisticsResolver"/>; none on a first run,
+/// and then drift and size checks are skipped).
 /// Output <c>anomalies</c> (<see cref="ExampleAnomalies"/>: <c>anomalies.json</c>, a <see cref="Validation.AnomalyReport"/>;
-/// properties <c>errors</c>, <c>warnings</c>, <c>split_names</c>, <c>span</c>).
+/// properties <c>errors</c>, <c>warnings</c>, <c>blessed</c> (1 when there is no error, else 0), <c>statistics_id</c> (the
+/// statistics artifact judged), <c>split_names</c>, <c>span</c>). When the node fails on errors, the <c>anomalies</c> output is
+/// complete and is published with the failed execution (<see cref="DataValidationException.OutputsToPublish"/>), so the
+/// report can be read; nothing downstream runs.
 /// </remarks>
 /// <example>See <c>pipelines/penguin/Program.cs</c>:
 /// <c>var validator = new ExampleValidator(statisticsGen.Outputs.Statistics, schemaGen.Outputs.Schema);</c></example>
@@ -49,8 +53,11 @@ public sealed class ExampleValidator : Component<ExampleValidatorOptions>
     /// <summary>The output channels.</summary>
     public ExampleValidatorOutputs Outputs { get; }
 
+    // 2: dataset-level anomalies (inferred schema, total size change), the blessed and statistics_id properties, a baseline
+    // without spans chosen by content.
+
     /// <inheritdoc />
-    public override string Version => "1";
+    public override string Version => "2";
 
     /// <summary>The <c>baseline_statistics</c> port, resolved from whatever is wired to <c>statistics</c> when asked
     /// (so a later <see cref="Component.Connect"/> is honoured).</summary>

@@ -23,10 +23,13 @@ public sealed class ExampleValidatorExecutor : IExecutor<ExampleValidatorOptions
         var schemaFile = $"schemas/{context.PipelineName}.schema.json";
         var report = StatisticsValidator.Validate(statistics, schema, baseline, schemaFile);
 
-        // The report is written before failing, so the anomalies are on disk (and in the failure message) either way.
+        // The report and its properties are complete before failing: a failure publishes the anomalies output with the Failed
+        // execution (DataValidationException.OutputsToPublish), so the table and the warnings can be read either way.
         await report.SaveAsync(output.FilePath, cancellationToken).ConfigureAwait(false);
         context.SetOutputProperty(ExampleValidator.AnomaliesPort, "errors", report.ErrorCount);
         context.SetOutputProperty(ExampleValidator.AnomaliesPort, "warnings", report.WarningCount);
+        context.SetOutputProperty(ExampleValidator.AnomaliesPort, PreviousSpanStatisticsResolver.BlessedProperty, report.HasErrors ? 0 : 1);
+        context.SetOutputProperty(ExampleValidator.AnomaliesPort, PreviousSpanStatisticsResolver.StatisticsIdProperty, statisticsArtifact.Id);
         context.SetOutputProperty(ExampleValidator.AnomaliesPort, SplitNamesProperty.Name,
             SplitNamesProperty.Format(statistics.Splits.Select(s => s.Name)));
         if (statistics.Span is { } span)
@@ -44,7 +47,10 @@ public sealed class ExampleValidatorExecutor : IExecutor<ExampleValidatorOptions
 
         if (report.HasErrors && options.FailOnErrors)
         {
-            throw new DataValidationException(FailureMessage(context.NodeId, report, output.FilePath, schemaFile));
+            throw new DataValidationException(FailureMessage(context.NodeId, report, output.FilePath, schemaFile))
+            {
+                OutputsToPublish = [ExampleValidator.AnomaliesPort],
+            };
         }
     }
 
@@ -61,7 +67,7 @@ public sealed class ExampleValidatorExecutor : IExecutor<ExampleValidatorOptions
         text.AppendLine($" (full report: {reportPath}):");
         foreach (var e in report.Errors)
         {
-            text.Append($"  split '{e.Split}'");
+            text.Append(e.Split == Anomaly.DatasetSplit ? "  dataset" : $"  split '{e.Split}'");
             if (e.Column is not null)
             {
                 text.Append($", column '{e.Column}'");

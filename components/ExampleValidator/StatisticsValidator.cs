@@ -8,7 +8,15 @@ namespace Pipelines.Components;
 /// Compares statistics with a schema and, when given, with baseline statistics (what <see cref="ExampleValidator"/> does).
 /// </summary>
 /// <remarks>
-/// Per split, in this order (features marked <c>skip</c> are never checked):
+/// First the dataset-level anomalies (split <see cref="Anomaly.DatasetSplit"/>, <c>*</c>):
+/// <list type="bullet">
+/// <item><see cref="AnomalyKind.InferredSchema"/> (warning) when the schema's <see cref="DataSchema.Source"/> is
+/// <see cref="SchemaSource.Inferred"/>: it was inferred from this very data, so domain, presence and type checks cannot fail.</item>
+/// <item>With a baseline: <see cref="AnomalyKind.DatasetSizeChange"/> (error), total rows over all splits against the baseline's
+/// total, per the schema's dataset constraints (totals, not per split: the constraint guards the input against truncation or
+/// duplication, and a per-split count also moves when the split configuration changes).</item>
+/// </list>
+/// Then per split, in this order (features marked <c>skip</c> are never checked):
 /// <list type="number">
 /// <item><see cref="AnomalyKind.EmptySplit"/> (error); an empty split gets no further checks.</item>
 /// <item>Per schema feature: <see cref="AnomalyKind.MissingColumn"/>, <see cref="AnomalyKind.TypeMismatch"/> (int expected but a
@@ -22,9 +30,9 @@ namespace Pipelines.Components;
 /// label's: for text, the same number of missing values and the same multiset of per-value counts (a verbatim or renamed-value
 /// copy); for numbers, identical min, max, mean, standard deviation, quantiles and histogram counts. Statistics cannot see rows,
 /// so a coincidental match is flagged and a noisy or partial copy is not.</item>
-/// <item>With a baseline: <see cref="AnomalyKind.DatasetSizeChange"/> against the baseline split of the same name, per the
-/// schema's dataset constraints; and for the reference split (<c>train</c>, else the first) <see cref="AnomalyKind.Drift"/> against
-/// the baseline's reference split: L-infinity for strings (needs full value counts, so not for columns above
+/// <item>With a baseline, for the reference split only (<c>train</c>, else the first) <see cref="AnomalyKind.Drift"/> against
+/// the baseline's reference split (<c>train</c>, else its first; the other splits are not compared, as in TFX's
+/// <c>drift_comparator</c> on the training split): L-infinity for strings (needs full value counts, so not for columns above
 /// <see cref="ColumnStatisticsLimits.MaxValueCounts"/> distinct values), Jensen–Shannon over the histograms for numbers
 /// (<see cref="DriftDistance"/>). Without a baseline neither runs.</item>
 /// </list>
@@ -45,6 +53,18 @@ public static class StatisticsValidator
         var anomalies = new List<Anomaly>();
         var reference = statistics.ReferenceSplit;
         var since = baseline?.Span is { } bs ? $"since the baseline (span {bs})" : "since the baseline statistics";
+        if (schema.Source == SchemaSource.Inferred)
+        {
+            anomalies.Add(new Anomaly(Anomaly.DatasetSplit, null, AnomalyKind.InferredSchema, AnomalySeverity.Warning,
+                $"The schema was inferred from the data it validates (there is no curated {schemaFile}), so it describes this data instead of checking it: new categorical values, more missing values or changed types pass unnoticed; only the label checks and, with a baseline, drift are effective. Fix: run the pipeline with the export-schema verb (dotnet run --project <pipeline project> -- export-schema), which writes the inferred schema to {schemaFile}; review it (domains, ranges, presence, datasetConstraints) and commit it. SchemaGen then uses it.",
+                new AnomalyDetails(Expected: "curated", Actual: "inferred")));
+        }
+
+        if (baseline is not null && schema.DatasetConstraints is { } constraints)
+        {
+            CheckSize(statistics, baseline, constraints, since, schemaFile, anomalies);
+        }
+
         foreach (var split in statistics.Splits)
         {
             if (split.RowCount == 0)
@@ -57,11 +77,6 @@ public static class StatisticsValidator
             var wellTyped = CheckFeatures(split, schema, schemaFile, anomalies);
             CheckUnexpectedColumns(split, schema, schemaFile, anomalies);
             CheckLabel(split, schema, schemaFile, wellTyped, anomalies);
-            if (baseline?.FindSplit(split.Name) is { } baseSplit && schema.DatasetConstraints is { } constraints)
-            {
-                CheckSize(split, baseSplit, constraints, since, schemaFile, anomalies);
-            }
-
             if (ReferenceEquals(split, reference) && baseline?.ReferenceSplit is { } baseReference)
             {
                 CheckDrift(split, baseReference, schema, wellTyped, since, schemaFile, anomalies);
@@ -243,10 +258,14 @@ public static class StatisticsValidator
             && x.Histogram.Select(h => h.Count).SequenceEqual(y.Histogram.Select(h => h.Count));
     }
 
-    private static void CheckSize(SplitStatistics split, SplitStatistics baseSplit, DatasetConstraints constraints, string since, string schemaFile, List<Anomaly> anomalies)
+    // Total rows over all splits: the constraint guards against a truncated or duplicated input, a property of the whole input;
+    // per split it would also fire on a changed split configuration, be noisier on small splits, and repeat one cause per split.
+    private static void CheckSize(DatasetStatistics statistics, DatasetStatistics baseline, DatasetConstraints constraints, string since, string schemaFile, List<Anomaly> anomalies)
     {
-        var delta = Math.Abs(split.RowCount - baseSplit.RowCount);
-        var relative = baseSplit.RowCount > 0 ? (double)delta / baseSplit.RowCount : delta > 0 ? double.PositiveInfinity : 0;
+        var rows = statistics.Splits.Sum(s => s.RowCount);
+        var baseRows = baseline.Splits.Sum(s => s.RowCount);
+        var delta = Math.Abs(rows - baseRows);
+        var relative = baseRows > 0 ? (double)delta / baseRows : delta > 0 ? double.PositiveInfinity : 0;
         var relativeExceeded = constraints.MaxRelativeSizeChange is { } maxRelative && relative > maxRelative;
         var absoluteExceeded = constraints.MaxAbsoluteSizeChange is { } maxAbsolute && delta > maxAbsolute;
         if (!relativeExceeded && !absoluteExceeded)
@@ -259,13 +278,16 @@ public static class StatisticsValidator
             constraints.MaxRelativeSizeChange is { } r ? $"maxRelativeSizeChange {Number(r)}" : null,
             constraints.MaxAbsoluteSizeChange is { } m ? $"maxAbsoluteSizeChange {m}" : null,
         }.Where(s => s is not null));
-        var sign = split.RowCount >= baseSplit.RowCount ? "+" : "-";
-        anomalies.Add(Error(split.Name, null, AnomalyKind.DatasetSizeChange,
-            $"Split '{split.Name}' has {split.RowCount} rows, {baseSplit.RowCount} {since}: a change of {sign}{delta} rows ({sign}{Percent(relative)}), beyond the dataset constraints ({limits}). Fix: check the input for truncation or duplication; if the change is expected, raise datasetConstraints in {schemaFile}.",
+        var sign = rows >= baseRows ? "+" : "-";
+        anomalies.Add(Error(Anomaly.DatasetSplit, null, AnomalyKind.DatasetSizeChange,
+            $"The dataset has {rows} rows ({SplitRows(statistics)}), {baseRows} ({SplitRows(baseline)}) {since}: a change of {sign}{delta} rows ({sign}{Percent(relative)}), beyond the dataset constraints ({limits}). Fix: check the input for truncation or duplication; if the change is expected, raise datasetConstraints in {schemaFile}.",
             relativeExceeded
-                ? new AnomalyDetails(Observed: relative, Limit: constraints.MaxRelativeSizeChange)
-                : new AnomalyDetails(Observed: delta, Limit: constraints.MaxAbsoluteSizeChange)));
+                ? new AnomalyDetails(Observed: relative, Limit: constraints.MaxRelativeSizeChange, Expected: baseRows.ToString(CultureInfo.InvariantCulture), Actual: rows.ToString(CultureInfo.InvariantCulture))
+                : new AnomalyDetails(Observed: delta, Limit: constraints.MaxAbsoluteSizeChange, Expected: baseRows.ToString(CultureInfo.InvariantCulture), Actual: rows.ToString(CultureInfo.InvariantCulture))));
     }
+
+    private static string SplitRows(DatasetStatistics statistics) =>
+        string.Join(", ", statistics.Splits.Select(s => $"{s.Name} {s.RowCount}"));
 
     private static void CheckDrift(SplitStatistics split, SplitStatistics baseSplit, DataSchema schema, HashSet<string> usable, string since, string schemaFile, List<Anomaly> anomalies)
     {

@@ -9,7 +9,8 @@ namespace Pipelines.Components;
 /// </summary>
 /// <remarks>
 /// Input <c>statistics</c> (<see cref="ExampleStatistics"/>); output <c>schema</c> (<see cref="Schema"/>: <c>schema.json</c>, a
-/// <see cref="Validation.DataSchema"/>; property <c>schema_source</c> = <c>curated</c> or <c>inferred</c>).
+/// <see cref="Validation.DataSchema"/> whose <c>source</c> member is <c>curated</c> or <c>inferred</c>; property <c>schema_source</c>,
+/// the same value).
 /// The curated file is an external input: its SHA-256 and the fact <c>schema_source</c> enter the cache key, so creating,
 /// editing or deleting it re-runs the node. Inference rules are in <see cref="SchemaInference"/>; the format in <c>schemas/README.md</c>.
 /// </remarks>
@@ -51,8 +52,10 @@ public sealed class SchemaGen : Component<SchemaGenOptions>
     /// <summary>The output channels.</summary>
     public SchemaGenOutputs Outputs { get; }
 
+    // 2: schema.json records "source" (inferred | curated).
+
     /// <inheritdoc />
-    public override string Version => "1";
+    public override string Version => "2";
 
     /// <inheritdoc />
     protected override SchemaGenOptions BindParameters(BindingContext context)

@@ -22,7 +22,8 @@ public sealed class SchemaGenExecutor : IExecutor<SchemaGenOptions>
         DataSchema schema;
         if (curated)
         {
-            schema = await LoadCuratedAsync(context, options, cancellationToken).ConfigureAwait(false);
+            // Whatever the file says (export-schema copies an inferred schema, "source" included), it is now curated.
+            schema = await LoadCuratedAsync(context, options, cancellationToken).ConfigureAwait(false) with { Source = SchemaSource.Curated };
             context.Log($"Using the curated schema '{options.CuratedSchemaPath}' ({schema.Features.Count} features).");
             if (options.LabelColumn is { } label && label != schema.LabelColumn)
             {

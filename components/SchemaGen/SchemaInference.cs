@@ -71,7 +71,7 @@ public static class SchemaInference
             task ??= labelFeature.Type == FeatureType.String ? LearningTask.Classification : null;
         }
 
-        return new DataSchema(features, options.LabelColumn, task);
+        return new DataSchema(features, options.LabelColumn, task) { Source = SchemaSource.Inferred };
     }
 
     private static FeatureType InferType(ColumnKind kind, IEnumerable<FeatureStatistics> features) => kind switch

@@ -36,7 +36,9 @@ internal static class ExportSchemaCommand
             }
 
             Directory.CreateDirectory(paths.SchemaDirectory);
-            File.Copy(Path.Combine(uri, "schema.json"), target, overwrite: true);
+            // Marked curated: once the user owns the file, ExampleValidator stops warning that the schema was inferred.
+            var schema = await Validation.DataSchema.LoadAsync(Path.Combine(uri, "schema.json"), ct).ConfigureAwait(false);
+            await (schema with { Source = Validation.SchemaSource.Curated }).SaveAsync(target, ct).ConfigureAwait(false);
             Console.WriteLine($"Wrote {target}. Edit it (domains, ranges, presence, drift thresholds) and commit it; SchemaGen now uses it.");
             return 0;
         });

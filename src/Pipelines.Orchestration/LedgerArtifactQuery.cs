@@ -10,6 +10,7 @@ internal sealed class LedgerArtifactQuery : IArtifactQuery
 
     public LedgerArtifactQuery(MetadataStore store) => _store = store;
 
+    // Live outputs of Complete executions, and the diagnostics a Failed execution published (e.g. rejected anomalies).
     public async Task<IReadOnlyList<ProducedArtifact>> FindLiveOutputsAsync(
         string pipelineName, string producerNodeId, string outputPort, long excludeRunId, CancellationToken cancellationToken)
     {
@@ -20,7 +21,7 @@ internal sealed class LedgerArtifactQuery : IArtifactQuery
             join r in db.Contexts on p.Id equals r.ParentId
             where r.Id != excludeRunId
             join e in db.Executions on r.Id equals e.RunId
-            where e.NodeId == producerNodeId && e.State == ExecutionState.Complete
+            where e.NodeId == producerNodeId
             join a in db.Artifacts on e.Id equals a.ProducerExecutionId
             where a.ProducerPort == outputPort && a.State == ArtifactState.Live
             orderby a.Id descending

@@ -35,7 +35,9 @@ public sealed class Schema : Artifact
 }
 
 /// <summary>Anomalies found by ExampleValidator.</summary>
-/// <remarks>Layout: <c>anomalies.json</c>, a <see cref="Validation.AnomalyReport"/>. Properties: <c>split_names</c>, <c>span</c>, <c>errors</c>, <c>warnings</c>.</remarks>
+/// <remarks>Layout: <c>anomalies.json</c>, a <see cref="Validation.AnomalyReport"/>. Properties: <c>split_names</c>, <c>span</c>,
+/// <c>errors</c>, <c>warnings</c>, <c>blessed</c> (1 when no error), <c>statistics_id</c> (the statistics validated).
+/// Published Live even when validation fails the run (with the Failed execution), so the report can be read.</remarks>
 public sealed class ExampleAnomalies : Artifact
 {
     /// <summary>The JSON file holding the anomaly report.</summary>

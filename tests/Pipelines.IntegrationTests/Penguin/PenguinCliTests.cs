@@ -98,8 +98,13 @@ public sealed class PenguinCliTests
         var error = nodes["ExampleValidator"].GetProperty("error").GetString()!;
         Assert.Contains("Atlantis", error);
         Assert.Contains("sex", error);
-        Assert.Empty(nodes["ExampleValidator"].GetProperty("outputs").EnumerateArray());
         Assert.Contains("Atlantis", run3.GetProperty("run").GetProperty("error").GetString());
+
+        // The anomalies are published with the failed node (never cached, never seen downstream) so users can read them.
+        var anomaliesOutput = Assert.Single(nodes["ExampleValidator"].GetProperty("outputs").EnumerateArray());
+        Assert.Equal("Live", anomaliesOutput.GetProperty("state").GetString());
+        Assert.Equal(0, anomaliesOutput.GetProperty("properties").GetProperty("blessed").GetInt32());
+        var run3Id = run3.GetProperty("run").GetProperty("id").GetInt64();
 
         // 5. Reading results from C#: the first run's examples as a DataFrame and its statistics as typed records.
         await using var store = await PipelineStore.OpenAsync(kind == StoreKind.Sqlite ? null : db[1], Path.Combine(temp.Path, ".pipelines"));
@@ -112,6 +117,9 @@ public sealed class PenguinCliTests
         Assert.Equal(train.Rows.Count, statistics.FindSplit("train")!.RowCount);
         var view = await ExamplesReader.LoadDataViewAsync(examples, "eval");
         Assert.Equal(eval.Rows.Count, view.GetRowCount());
+        var report = await AnomalyReport.LoadAsync(await store.GetOutputAsync<ExampleAnomalies>(run3Id, "ExampleValidator"), CancellationToken.None);
+        Assert.Contains(report.Errors, a => a.Kind == AnomalyKind.MissingColumn && a.Column == "sex");
+        Assert.Contains(report.Errors, a => a.Kind == AnomalyKind.UnexpectedCategoricalValues && a.Column == "island" && a.Message.Contains("Atlantis", StringComparison.Ordinal));
     }
 
     [SkippableTheory]

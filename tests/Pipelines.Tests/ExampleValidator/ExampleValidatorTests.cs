@@ -53,6 +53,64 @@ public sealed class ExampleValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task ExecuteAsync_Errors_ThrowsAskingToPublishTheCompleteAnomaliesOutput()
+    {
+        var statistics = Stats(5, Split("train", Text("Species", "Mars", "Adelie"), Numeric("Mass", 3000, 3500)));
+        var (context, output) = await ContextAsync(statistics, null);
+
+        var e = await Assert.ThrowsAsync<DataValidationException>(() => Execute(context, new ExampleValidatorOptions()));
+
+        Assert.Equal(["anomalies"], e.OutputsToPublish);
+        Assert.True(File.Exists(output.FilePath));
+        var properties = context.OutputProperties("anomalies");
+        Assert.Equal(0, properties["blessed"].GetInt32());
+        Assert.Equal(1, properties["errors"].GetInt32());
+        Assert.Equal(0, properties["warnings"].GetInt32());
+        Assert.Equal(1, properties["statistics_id"].GetInt64());
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NoErrors_BlessedOne()
+    {
+        var statistics = Stats(5, Split("train", Text("Species", "Gentoo", "Adelie"), Numeric("Mass", 3000, 3500)));
+        var (context, _) = await ContextAsync(statistics, null);
+
+        await Execute(context, new ExampleValidatorOptions());
+
+        Assert.Equal(1, context.OutputProperties("anomalies")["blessed"].GetInt32());
+        Assert.Equal(0, context.OutputProperties("anomalies")["errors"].GetInt32());
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_InferredSchema_DatasetLevelWarningNamingExportSchemaAndTheCuratedFile()
+    {
+        var statistics = Stats(null, Split("train", Text("Species", "Gentoo", "Adelie"), Numeric("Mass", 3000, 3500)));
+        var log = new List<string>();
+        var (context, output) = await ContextAsync(statistics, null, SchemaSource.Inferred, log);
+
+        await Execute(context, new ExampleValidatorOptions());
+
+        var report = await AnomalyReport.LoadAsync(output, CancellationToken.None);
+        var warning = Assert.Single(report.Anomalies);
+        Assert.Equal((AnomalyKind.InferredSchema, AnomalySeverity.Warning, "*", null), (warning.Kind, warning.Severity, warning.Split, warning.Column));
+        Assert.StartsWith("The schema was inferred from the data it validates (there is no curated schemas/penguin.schema.json)", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("export-schema", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(1, context.OutputProperties("anomalies")["blessed"].GetInt32());
+        Assert.Contains(log, l => l.StartsWith("[Warning] dataset: The schema was inferred", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CuratedSchema_NoInferredSchemaWarning()
+    {
+        var statistics = Stats(null, Split("train", Text("Species", "Gentoo", "Adelie"), Numeric("Mass", 3000, 3500)));
+        var (context, output) = await ContextAsync(statistics, null, SchemaSource.Curated);
+
+        await Execute(context, new ExampleValidatorOptions());
+
+        Assert.Empty((await AnomalyReport.LoadAsync(output, CancellationToken.None)).Anomalies);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_ErrorsAndFailOnErrorsOff_RecordsWithoutThrowing()
     {
         var statistics = Stats(null, Split("train", Text("Species", "Mars"), Numeric("Mass", 3000)));
@@ -84,13 +142,15 @@ public sealed class ExampleValidatorTests : IDisposable
     private static Task Execute(ExecutorContext context, ExampleValidatorOptions options) =>
         new ExampleValidatorExecutor().ExecuteAsync(context, options, CancellationToken.None);
 
-    private async Task<(ExecutorContext Context, ExampleAnomalies Output)> ContextAsync(DatasetStatistics statistics, DatasetStatistics? baseline)
+    private async Task<(ExecutorContext Context, ExampleAnomalies Output)> ContextAsync(
+        DatasetStatistics statistics, DatasetStatistics? baseline, SchemaSource? source = null, List<string>? log = null)
     {
         var schema = new DataSchema(
             [
                 new FeatureSchema("Species", FeatureType.String, new FeaturePresence(1), ["Adelie", "Gentoo"], Drift: new DriftThresholds(LInfinity: 0.1)),
                 new FeatureSchema("Mass", FeatureType.Int, new FeaturePresence(1), Drift: new DriftThresholds(JensenShannon: 0.1)),
-            ]);
+            ])
+        { Source = source };
         var inputs = new Dictionary<string, IReadOnlyList<Artifact>>
         {
             ["statistics"] = [await WriteStatisticsAsync(_temp.Path, 1, statistics)],
@@ -102,6 +162,6 @@ public sealed class ExampleValidatorTests : IDisposable
         }
 
         var output = Artifact<ExampleAnomalies>(4, _temp.Combine("anomalies"));
-        return (Context("ExampleValidator", inputs, "anomalies", output), output);
+        return (Context("ExampleValidator", inputs, "anomalies", output, log: log), output);
     }
 }

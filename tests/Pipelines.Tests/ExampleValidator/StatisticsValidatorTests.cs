@@ -173,17 +173,18 @@ public sealed class StatisticsValidatorTests
     }
 
     [Fact]
-    public void Validate_RowCountDroppedBeyondConstraint_DatasetSizeChangeError()
+    public void Validate_RowCountDroppedBeyondConstraint_DatasetLevelSizeChangeError()
     {
         var schema = new DataSchema([Mass], DatasetConstraints: new DatasetConstraints(MaxRelativeSizeChange: 0.5));
-        var baseline = Stats(3, Split("train", Numeric("Mass", [.. Enumerable.Range(1, 10).Select(i => (double)i)])));
-        var current = Stats(4, Split("train", Numeric("Mass", 1, 2, 3, 4)));
+        var baseline = Stats(3, Split("train", Numeric("Mass", [.. Enumerable.Range(1, 8).Select(i => (double)i)])), Split("eval", Numeric("Mass", 1, 2)));
+        var current = Stats(4, Split("train", Numeric("Mass", 1, 2, 3)), Split("eval", Numeric("Mass", 1)));
 
         var a = Single(current, schema, AnomalyKind.DatasetSizeChange, baseline);
 
-        Assert.Null(a.Column);
-        Assert.Contains("Split 'train' has 4 rows, 10 since the baseline (span 3): a change of -6 rows (-60%)", a.Message, StringComparison.Ordinal);
+        Assert.Equal(("*", null), (a.Split, a.Column));
+        Assert.Contains("The dataset has 4 rows (train 3, eval 1), 10 (train 8, eval 2) since the baseline (span 3): a change of -6 rows (-60%)", a.Message, StringComparison.Ordinal);
         Assert.Contains("maxRelativeSizeChange 0.5", a.Message, StringComparison.Ordinal);
+        Assert.Equal((0.6, 0.5, "10", "4"), (a.Details!.Observed, a.Details.Limit, a.Details.Expected, a.Details.Actual));
     }
 
     [Fact]
@@ -197,6 +198,65 @@ public sealed class StatisticsValidatorTests
 
         Assert.Contains("a change of +2 rows (+100%)", a.Message, StringComparison.Ordinal);
         Assert.Equal((2.0, 1.0), (a.Details!.Observed, a.Details.Limit));
+    }
+
+    [Fact]
+    public void Validate_SplitsRebalancedSameTotal_NoSizeChange()
+    {
+        // Same input size, different split ratios (a changed split configuration): per split this would be +33% and -50%.
+        var schema = new DataSchema([Mass], DatasetConstraints: new DatasetConstraints(MaxRelativeSizeChange: 0.3));
+        var baseline = Stats(3, Split("train", Numeric("Mass", 1, 2, 3, 4, 5, 6)), Split("eval", Numeric("Mass", 1, 2, 3, 4)));
+        var current = Stats(4, Split("train", Numeric("Mass", 1, 2, 3, 4, 5, 6, 7, 8)), Split("eval", Numeric("Mass", 1, 2)));
+
+        Assert.Empty(StatisticsValidator.Validate(current, schema, baseline).Anomalies);
+    }
+
+    [Fact]
+    public void Validate_NewSplitInBaselineMissing_SizeComparedOnTotals()
+    {
+        var schema = new DataSchema([Mass], DatasetConstraints: new DatasetConstraints(MaxAbsoluteSizeChange: 0));
+        var baseline = Stats(3, Split("train", Numeric("Mass", 1, 2, 3)));
+        var current = Stats(4, Split("train", Numeric("Mass", 1, 2)), Split("test", Numeric("Mass", 3)));
+
+        Assert.Empty(StatisticsValidator.Validate(current, schema, baseline).Anomalies);
+    }
+
+    [Fact]
+    public void Validate_DriftComparesTrainWithBaselineTrainWhateverTheSplitOrder()
+    {
+        var schema = new DataSchema([new FeatureSchema("s", FeatureType.String, Drift: new DriftThresholds(LInfinity: 0.1))]);
+        var same = Text("s", "a", "a", "b", "b");
+        var moved = Text("s", "a", "a", "a", "a");
+
+        // Eval moved but train did not: no drift. Train listed second in the current statistics, first in the baseline.
+        var baseline = Stats(3, Split("train", same), Split("eval", same));
+        var evalMoved = Stats(4, Split("eval", moved), Split("train", same));
+        var trainMoved = Stats(4, Split("eval", same), Split("train", moved));
+
+        Assert.Empty(StatisticsValidator.Validate(evalMoved, schema, baseline).Anomalies);
+        var a = Single(trainMoved, schema, AnomalyKind.Drift, baseline);
+        Assert.Equal(("train", "s"), (a.Split, a.Column));
+    }
+
+    [Fact]
+    public void Validate_InferredSchema_DatasetLevelWarningFirst()
+    {
+        var schema = new DataSchema([Species, Mass]) { Source = SchemaSource.Inferred };
+
+        var report = StatisticsValidator.Validate(Stats(1, Good(), Split("eval", Text("Species", "Adelie", "Mars"), Numeric("Mass", 1, 2))), schema, null, SchemaFile);
+
+        var first = report.Anomalies[0];
+        Assert.Equal((AnomalyKind.InferredSchema, AnomalySeverity.Warning, Anomaly.DatasetSplit, null), (first.Kind, first.Severity, first.Split, first.Column));
+        Assert.Contains("writes the inferred schema to schemas/penguin.schema.json", first.Message, StringComparison.Ordinal);
+        Assert.Equal([AnomalyKind.InferredSchema, AnomalyKind.UnexpectedCategoricalValues], report.Anomalies.Select(x => x.Kind));
+        Assert.Equal("[Warning] dataset: " + first.Message, first.ToString());
+    }
+
+    [Fact]
+    public void Validate_SchemaSourceUnknownOrCurated_NoInferredSchemaWarning()
+    {
+        Assert.Empty(StatisticsValidator.Validate(Stats(1, Good()), new DataSchema([Species, Mass])).Anomalies);
+        Assert.Empty(StatisticsValidator.Validate(Stats(1, Good()), new DataSchema([Species, Mass]) { Source = SchemaSource.Curated }).Anomalies);
     }
 
     [Fact]

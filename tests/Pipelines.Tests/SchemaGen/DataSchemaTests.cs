@@ -43,6 +43,29 @@ public sealed class DataSchemaTests
     }
 
     [Fact]
+    public void Parse_Source_RoundTripsAsLowercaseWrittenFirstAndOptional()
+    {
+        var inferred = s_penguin with { Source = SchemaSource.Inferred };
+
+        var json = inferred.ToJson();
+
+        Assert.StartsWith("{\n  \"source\": \"inferred\",", json.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal(SchemaSource.Inferred, DataSchema.Parse(json).Source);
+        Assert.Equal(SchemaSource.Curated, DataSchema.Parse("""{ "source": "curated", "features": [] }""").Source);
+        Assert.Null(DataSchema.Parse("""{ "features": [] }""").Source);
+        Assert.False(JsonDocument.Parse(s_penguin.ToJson()).RootElement.TryGetProperty("source", out _));
+    }
+
+    [Fact]
+    public void Parse_UnknownSource_ThrowsNamingTheMember()
+    {
+        var e = Assert.Throws<DataValidationException>(() => DataSchema.Parse("""{ "source": "guessed", "features": [] }""", "penguin.schema.json"));
+
+        Assert.Contains("penguin.schema.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("$.source", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_HandWrittenWithCommentsAndTrailingCommas_Accepted()
     {
         const string json = """

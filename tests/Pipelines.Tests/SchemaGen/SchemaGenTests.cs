@@ -83,6 +83,33 @@ public sealed class SchemaGenTests : IDisposable
         Assert.Equal(["Species", "Body Mass (g)"], schema.Features.Select(f => f.Name));
         Assert.Equal("Species", schema.LabelColumn);
         Assert.Equal("inferred", context.OutputProperties("schema")["schema_source"].GetString());
+        Assert.Equal(SchemaSource.Inferred, schema.Source);
+        Assert.StartsWith("{\n  \"source\": \"inferred\",", (await File.ReadAllTextAsync(output.FilePath)).ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CuratedFileExportedWithSourceInferred_RecordedAsCurated()
+    {
+        // export-schema copies an inferred schema.json verbatim, "source": "inferred" included; once curated it is curated.
+        await File.WriteAllTextAsync(Path.Combine(_temp.Path, "penguin.schema.json"), Curated.Replace("{ \"features\"", "{ \"source\": \"inferred\", \"features\"", StringComparison.Ordinal));
+        var binding = Bind(new SchemaGenOptions());
+        var (context, output) = await ContextAsync(await binding.ResolveExternalInputsAsync(CancellationToken.None));
+
+        await binding.ExecuteAsync(context, CancellationToken.None);
+
+        Assert.Equal(SchemaSource.Curated, (await DataSchema.LoadAsync(output, CancellationToken.None)).Source);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CuratedFileWithoutSource_RecordedAsCurated()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_temp.Path, "penguin.schema.json"), Curated);
+        var binding = Bind(new SchemaGenOptions());
+        var (context, output) = await ContextAsync(await binding.ResolveExternalInputsAsync(CancellationToken.None));
+
+        await binding.ExecuteAsync(context, CancellationToken.None);
+
+        Assert.Equal(SchemaSource.Curated, (await DataSchema.LoadAsync(output, CancellationToken.None)).Source);
     }
 
     [Fact]

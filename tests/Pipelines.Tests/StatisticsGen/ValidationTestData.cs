@@ -45,8 +45,8 @@ internal static class ValidationTestData
         return properties;
     }
 
-    public static T Artifact<T>(long id, string uri, IReadOnlyDictionary<string, JsonElement>? properties = null) where T : Pipelines.Artifact =>
-        (T)Pipelines.Artifact.Create(typeof(T), id, uri, properties ?? new Dictionary<string, JsonElement>());
+    public static T Artifact<T>(long id, string uri, IReadOnlyDictionary<string, JsonElement>? properties = null, string? contentHash = null) where T : Pipelines.Artifact =>
+        (T)Pipelines.Artifact.Create(typeof(T), id, uri, properties ?? new Dictionary<string, JsonElement>(), contentHash);
 
     /// <summary>Writes the splits with <see cref="ColumnarFormat"/> under <paramref name="directory"/> and returns the artifact.</summary>
     public static async Task<Examples> WriteExamplesAsync(string directory, long? span, params (string Name, ColumnarTable Table)[] splits)
