@@ -160,9 +160,15 @@ public sealed class MetadataStore : IAsyncDisposable
             await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7461531)", cancellationToken).ConfigureAwait(false);
         }
-        else if (!await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        else
         {
-            await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+            if (!await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // WAL lets readers (the progress view, `show`) run while a worker writes; it is a property of the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -228,8 +234,9 @@ public sealed class MetadataStore : IAsyncDisposable
         private static void Apply(DbConnection connection)
         {
             using var command = connection.CreateCommand();
-            // WAL lets readers (the progress view, `show`) run while a worker writes; NORMAL is durable across process crashes.
-            command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+            // Per connection and cheap: NORMAL is durable across process crashes in WAL mode (set once per file at open).
+            // Busy waits are Microsoft.Data.Sqlite's own (command timeout), so no busy_timeout pragma.
+            command.CommandText = "PRAGMA synchronous=NORMAL;";
             command.ExecuteNonQuery();
         }
     }

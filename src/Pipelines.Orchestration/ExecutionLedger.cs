@@ -427,14 +427,14 @@ public sealed class ExecutionLedger
         }, cancellationToken);
 
     /// <summary>Executions that need a job: enqueued but never given one, or running under an expired lease (a dead worker).</summary>
-    public async Task<IReadOnlyList<long>> FindStrandedAsync(long? runId, TimeSpan grace, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>> FindStrandedAsync(long? runId, TimeSpan grace, bool jobIdsTracked, CancellationToken cancellationToken)
     {
         await using var db = _store.CreateContext();
         var now = _store.UtcNow;
         var cutoff = now - grace;
         return await db.Executions
             .Where(e => (runId == null || e.RunId == runId) &&
-                        ((e.State == ExecutionState.New && e.Enqueued && e.JobId == null && e.EnqueuedAt < cutoff) ||
+                        ((jobIdsTracked && e.State == ExecutionState.New && e.Enqueued && e.JobId == null && e.EnqueuedAt < cutoff) ||
                          (e.State == ExecutionState.Running && e.LeaseExpiresAt != null && e.LeaseExpiresAt < cutoff)))
             .Select(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
     }

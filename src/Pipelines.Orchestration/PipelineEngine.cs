@@ -48,7 +48,10 @@ public sealed class PipelineEngine : IAsyncDisposable
             var client = new BackgroundJobClient(storage, filters);
             var artifacts = new ArtifactStore(settings.ArtifactRoot);
             var runtime = new PipelineRuntime(pipeline, new ExecutionLedger(store, artifacts), artifacts, client, settings.SchemaDirectory,
-                settings.Runner, time, log);
+                settings.Runner, time, log)
+            {
+                TracksJobIds = settings.Metadata.Provider == MetadataProvider.PostgreSql,
+            };
             BackgroundJobServer? server = null;
             if (settings.Runner.RunWorkers)
             {
@@ -155,7 +158,7 @@ public sealed class PipelineEngine : IAsyncDisposable
     /// <summary>Re-enqueues stranded nodes of one run (or of every run when null).</summary>
     public async Task<int> RecoverAsync(long? runId, CancellationToken cancellationToken)
     {
-        var stranded = await Ledger.FindStrandedAsync(runId, Runtime.Options.Lease, cancellationToken).ConfigureAwait(false);
+        var stranded = await Ledger.FindStrandedAsync(runId, Runtime.Options.Lease, Runtime.TracksJobIds, cancellationToken).ConfigureAwait(false);
         if (stranded.Count > 0)
         {
             Runtime.Log($"re-enqueueing {stranded.Count} node(s) whose worker stopped or whose job was lost");

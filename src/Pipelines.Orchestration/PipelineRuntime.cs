@@ -55,14 +55,24 @@ public sealed class PipelineRuntime
     /// <summary>The Hangfire queue of this pipeline: workers of another pipeline never fetch its jobs.</summary>
     public string Queue => Pipeline.Name.Replace('-', '_');
 
-    /// <summary>Enqueues one node job per execution and records the job ids.</summary>
+    /// <summary>
+    /// Whether job ids are recorded so recovery can find nodes enqueued in our tables but never given a job (a crash between
+    /// the commit and the enqueue). Only with a persistent queue: with the in-memory queue such a crash loses the whole run,
+    /// which the embedded engine handles as an orphaned run, so the extra write is kept off the hop between nodes.
+    /// </summary>
+    public bool TracksJobIds { get; init; } = true;
+
+    /// <summary>Enqueues one node job per execution (and records the job ids when <see cref="TracksJobIds"/>).</summary>
     public async Task EnqueueAsync(IEnumerable<long> executionIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(executionIds);
         foreach (var id in executionIds)
         {
             var jobId = Jobs.Create(Job.FromExpression<NodeJob>(j => j.ExecuteAsync(id, CancellationToken.None), Queue), new EnqueuedState(Queue));
-            await Ledger.SetJobIdAsync(id, jobId, cancellationToken).ConfigureAwait(false);
+            if (TracksJobIds)
+            {
+                await Ledger.SetJobIdAsync(id, jobId, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
