@@ -31,4 +31,12 @@ internal sealed class LedgerArtifactQuery : IArtifactQuery
             x.RunId,
             new DateTimeOffset(DateTime.SpecifyKind(x.UpdatedAt ?? x.Artifact.CreatedAt, DateTimeKind.Utc)))).ToList();
     }
+
+    public async Task<Artifact?> GetLiveArtifactAsync(long artifactId, CancellationToken cancellationToken)
+    {
+        await using var db = _store.CreateContext();
+        var row = await db.Artifacts.Where(a => a.Id == artifactId && a.State == ArtifactState.Live)
+            .Select(a => new { Artifact = a, TypeName = a.Type!.Name }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ExecutionLedger.ToArtifact(row.Artifact, ArtifactTypes.Resolve(row.TypeName));
+    }
 }

@@ -27,6 +27,9 @@ public interface IArtifactQuery
     /// newest first, excluding those of run <paramref name="excludeRunId"/>.</summary>
     Task<IReadOnlyList<ProducedArtifact>> FindLiveOutputsAsync(
         string pipelineName, string producerNodeId, string outputPort, long excludeRunId, CancellationToken cancellationToken);
+
+    /// <summary>A live artifact by id (null when unknown or not live), typed by its stored type.</summary>
+    Task<Artifact?> GetLiveArtifactAsync(long artifactId, CancellationToken cancellationToken);
 }
 
 /// <summary>A live artifact and the run that produced it.</summary>

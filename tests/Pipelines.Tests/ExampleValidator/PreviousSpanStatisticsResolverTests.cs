@@ -147,6 +147,9 @@ public sealed class PreviousSpanStatisticsResolverTests
     {
         public List<(string, string, string, long)> Asked { get; } = [];
 
+        public Task<Artifact?> GetLiveArtifactAsync(long artifactId, CancellationToken cancellationToken) =>
+            Task.FromResult(newestFirst.Select(p => p.Artifact).FirstOrDefault(a => a.Id == artifactId));
+
         public IReadOnlyList<ProducedArtifact> Verdicts { get; init; } = [];
 
         public Task<IReadOnlyList<ProducedArtifact>> FindLiveOutputsAsync(
