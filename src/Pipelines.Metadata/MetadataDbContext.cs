@@ -34,6 +34,9 @@ public sealed class MetadataDbContext : DbContext
     /// <summary>Associations.</summary>
     public DbSet<AssociationRecord> Associations => Set<AssociationRecord>();
 
+    /// <summary>Subtasks (Tuner trials).</summary>
+    public DbSet<SubtaskRecord> Subtasks => Set<SubtaskRecord>();
+
     /// <summary>The schema version row.</summary>
     public DbSet<SchemaVersionRecord> SchemaVersions => Set<SchemaVersionRecord>();
 
@@ -88,6 +91,13 @@ public sealed class MetadataDbContext : DbContext
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(x => new { x.Kind, x.Name }).IsUnique();
             e.HasIndex(x => x.ParentId);
+        });
+        modelBuilder.Entity<SubtaskRecord>(e =>
+        {
+            e.ToTable("mlmd_subtasks");
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.ExecutionId, x.BatchId, x.Index }).IsUnique();
+            e.HasIndex(x => new { x.BatchId, x.State });
         });
         modelBuilder.Entity<AttributionRecord>(e =>
         {

@@ -16,7 +16,7 @@ namespace Pipelines.Metadata;
 public sealed class MetadataStore : IAsyncDisposable
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private readonly PooledDbContextFactory<MetadataDbContext> _factory;
 

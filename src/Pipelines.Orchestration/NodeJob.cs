@@ -165,7 +165,8 @@ public sealed class NodeJob
                 }
 
                 _runtime.Log($"{component.Id}: {line}");
-            });
+            },
+            new OrchestratedSubtaskRunner(_runtime, execution.Id, component.Id));
         _pending = decision.PendingOutputs;
         _context = context;
         await binding.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);

@@ -214,6 +214,8 @@ public sealed class PipelineEngine : IAsyncDisposable
         public RuntimeJobActivator(PipelineRuntime runtime) => _runtime = runtime;
 
         public override object ActivateJob(Type jobType) =>
-            jobType == typeof(NodeJob) ? new NodeJob(_runtime) : base.ActivateJob(jobType);
+            jobType == typeof(NodeJob) ? new NodeJob(_runtime)
+            : jobType == typeof(SubtaskJob) ? new SubtaskJob(_runtime)
+            : base.ActivateJob(jobType);
     }
 }

@@ -26,6 +26,7 @@ public sealed class PipelineRuntime
         Options = options;
         Time = time;
         Log = log ?? (_ => { });
+        Subtasks = new SubtaskLedger(ledger.Store);
     }
 
     /// <summary>The pipeline this process runs.</summary>
@@ -33,6 +34,9 @@ public sealed class PipelineRuntime
 
     /// <summary>The ledger.</summary>
     public ExecutionLedger Ledger { get; }
+
+    /// <summary>Subtask (trial) bookkeeping.</summary>
+    public SubtaskLedger Subtasks { get; }
 
     /// <summary>The artifact store.</summary>
     public ArtifactStore Artifacts { get; }

@@ -39,6 +39,9 @@ public abstract class Component
     /// </summary>
     public bool EnableCache { get; init; } = true;
 
+    /// <summary>Handlers of the subtasks this node's executor fans out (see <see cref="ISubtaskRunner"/>).</summary>
+    public virtual IReadOnlyList<ISubtaskHandler> SubtaskHandlers => [];
+
     /// <summary>Pipeline parameters this node reads.</summary>
     public virtual IReadOnlyList<PipelineParameter> Parameters => [];
 

@@ -19,8 +19,10 @@ public sealed class ExecutorContext
         IReadOnlyDictionary<string, Artifact> outputs,
         ExternalInputs external,
         TimeProvider time,
-        Action<string>? log = null)
+        Action<string>? log = null,
+        ISubtaskRunner? subtasks = null)
     {
+        Subtasks = subtasks ?? new InlineSubtaskRunner(nodeId);
         PipelineName = pipelineName;
         NodeId = nodeId;
         RunId = runId;
@@ -52,6 +54,9 @@ public sealed class ExecutorContext
 
     /// <summary>External files resolved before the cache lookup.</summary>
     public ExternalInputs External { get; }
+
+    /// <summary>Runs subtasks as separate jobs (the orchestrator's), or inline in tests.</summary>
+    public ISubtaskRunner Subtasks { get; }
 
     /// <summary>The clock.</summary>
     public TimeProvider Time { get; }
