@@ -8,6 +8,8 @@ namespace Pipelines.Components;
 /// Collects one column's values while files are read and decides its kind: forced (<see cref="ExampleGenOptions.ColumnKinds"/>),
 /// fixed by a typed source (Parquet), or inferred — Numeric while every non-missing value is a number, Text from the first
 /// value that is not (the raw text kept so far is replayed, so no value is lost or reformatted).
+/// Text values that are empty, only whitespace or listed in <see cref="ExampleGenOptions.MissingValues"/> are missing in
+/// every kind. Non-finite numbers (NaN, infinities, numbers out of range) are not values of a Numeric or Timestamp column.
 /// </summary>
 internal sealed class ColumnAccumulator
 {
@@ -15,14 +17,18 @@ internal sealed class ColumnAccumulator
     private NumericColumnBuilder? _numbers;
     private TextColumnBuilder? _text;
     private readonly int _capacity;
+    private readonly MissingValueSet _missing;
+    private readonly bool _allowNaN;
     private RawTextBuffer? _raw;
 
     /// <summary>Creates the accumulator with <paramref name="existingRows"/> missing values (a JSON key first seen late).</summary>
-    public ColumnAccumulator(string name, ColumnKind? forcedKind, int existingRows, int capacity)
+    public ColumnAccumulator(string name, ColumnKind? forcedKind, int existingRows, int capacity, MissingValueSet missing, bool allowNaN)
     {
         Name = name;
         ForcedKind = forcedKind;
         _capacity = capacity;
+        _missing = missing;
+        _allowNaN = allowNaN;
         _mode = forcedKind switch
         {
             ColumnKind.Numeric => Mode.Numeric,
@@ -118,17 +124,20 @@ internal sealed class ColumnAccumulator
     /// <summary>Why a text value cannot go into this column (forced kind), or null when it can.</summary>
     public string? Check(ReadOnlySpan<char> text)
     {
-        if (text.IsEmpty)
+        if (_mode is Mode.Text or Mode.InferNumeric || _missing.IsMissing(text))
         {
             return null;
         }
 
-        return _mode switch
+        var number = ValueParsing.Classify(text, out _);
+        return number switch
         {
-            Mode.Numeric when !ValueParsing.TryParseNumber(text, out _) =>
-                $"column '{Name}' is Numeric but '{Shorten(text)}' is not a number",
-            Mode.Timestamp when !ValueParsing.TryParseTimestamp(text, out _) =>
-                $"column '{Name}' is Timestamp but '{Shorten(text)}' is not a date/time or a number of seconds",
+            ValueParsing.NumberClass.Finite => null,
+            ValueParsing.NumberClass.NaN when _allowNaN => null,
+            ValueParsing.NumberClass.NaN or ValueParsing.NumberClass.Infinite => ValueParsing.NonFiniteReason(text, Name),
+            _ when _mode == Mode.Numeric => $"column '{Name}' is Numeric but '{ValueParsing.Shorten(text)}' is not a number",
+            _ when !ValueParsing.TryParseTimestamp(text, out _) =>
+                $"column '{Name}' is Timestamp but '{ValueParsing.Shorten(text)}' is not a date/time or a number of seconds",
             _ => null,
         };
     }
@@ -146,40 +155,48 @@ internal sealed class ColumnAccumulator
         _raw?.AppendMissing();
     }
 
-    /// <summary>Appends a CSV field: empty = missing; a number while inferring stays Numeric.</summary>
-    public void AppendField(ReadOnlySpan<char> text)
+    /// <summary>Appends a CSV field: missing (<see cref="MissingValueSet"/>) or a value; a number while inferring stays
+    /// Numeric. Returns true when the value is a non-finite number appended (as missing) to a column whose kind is not known
+    /// yet: the row is malformed if the column ends up Numeric (see <see cref="ExampleTableBuilder.DeferNonFinite"/>).</summary>
+    public bool AppendField(ReadOnlySpan<char> text)
     {
-        if (text.IsEmpty)
+        if (_missing.IsMissing(text))
         {
             AppendMissing();
-            return;
+            return false;
         }
 
-        switch (_mode)
+        if (_mode != Mode.InferNumeric)
         {
-            case Mode.InferNumeric:
-                if (ValueParsing.TryParseNumber(text, out var number))
-                {
-                    _numbers!.Append(number);
-                    _raw!.Append(text);
-                }
-                else
-                {
-                    SwitchToText();
-                    _text!.Append(text);
-                }
+            AppendConverted(text);
+            return false;
+        }
 
-                break;
+        switch (ValueParsing.Classify(text, out var number))
+        {
+            case ValueParsing.NumberClass.Finite:
+                _numbers!.Append(number);
+                _raw!.Append(text);
+                return false;
+            case ValueParsing.NumberClass.NaN or ValueParsing.NumberClass.Infinite:
+                // Kept as text too: if the column turns out to be Text, "NaN" is just a word.
+                _numbers!.AppendMissing();
+                _raw!.Append(text);
+                return !(_allowNaN && double.IsNaN(number));
             default:
-                AppendConverted(text);
-                break;
+                SwitchToText();
+                _text!.Append(text);
+                return false;
         }
     }
 
-    /// <summary>Appends a JSON string: makes an inferred column Text; empty = missing.</summary>
+    /// <summary>Whether the column has become Text (so a deferred non-finite token in it was just a word).</summary>
+    public bool IsText => _mode == Mode.Text;
+
+    /// <summary>Appends a JSON string: makes an inferred column Text; missing per <see cref="MissingValueSet"/>.</summary>
     public void AppendString(ReadOnlySpan<char> text)
     {
-        if (text.IsEmpty)
+        if (_missing.IsMissing(text))
         {
             AppendMissing();
             return;
@@ -193,9 +210,16 @@ internal sealed class ColumnAccumulator
         AppendConverted(text);
     }
 
-    /// <summary>Appends a number (JSON number or boolean) with its ASCII source text.</summary>
+    /// <summary>Appends a number (JSON number or boolean) with its ASCII source text (missing when the text is listed in
+    /// <see cref="ExampleGenOptions.MissingValues"/>, e.g. a -999 sentinel).</summary>
     public void AppendNumber(double value, ReadOnlySpan<char> raw)
     {
+        if (_missing.HasTokens && _missing.IsMissing(raw))
+        {
+            AppendMissing();
+            return;
+        }
+
         switch (_mode)
         {
             case Mode.Text:
@@ -222,7 +246,8 @@ internal sealed class ColumnAccumulator
         _numbers!.AppendRange(values);
     }
 
-    /// <summary>Appends strings in bulk (Parquet); null or empty = missing. The column must be Text.</summary>
+    /// <summary>Appends strings in bulk (Parquet); null or missing per <see cref="MissingValueSet"/> = missing. The column must
+    /// be Text.</summary>
     /// <remarks>Parquet.Net returns the values of a dictionary-encoded chunk as slices of its dictionary entries' buffers, so
     /// a slice seen before (same buffer, offset and length) is the same string: its code is reused without hashing the
     /// characters. When slices do not repeat (plain encoding), the cache is dropped.</remarks>
@@ -243,14 +268,22 @@ internal sealed class ColumnAccumulator
 
             if (slices is null || !MemoryMarshal.TryGetArray(m, out var segment))
             {
-                text.Append(m.Span);
+                if (_missing.IsMissing(m.Span))
+                {
+                    text.AppendMissing();
+                }
+                else
+                {
+                    text.Append(m.Span);
+                }
+
                 continue;
             }
 
             var key = new SliceKey(segment.Array!, segment.Offset, segment.Count);
             if (!slices.TryGetValue(key, out var code))
             {
-                code = text.GetOrAddCode(m.Span);
+                code = _missing.IsMissing(m.Span) ? -1 : text.GetOrAddCode(m.Span);
                 slices.Add(key, code);
                 if (++misses > Probe / 2 && i < Probe * 2)
                 {
@@ -273,8 +306,6 @@ internal sealed class ColumnAccumulator
         return result;
     }
 
-    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..37], "...");
-
     private void AppendConverted(ReadOnlySpan<char> text)
     {
         switch (_mode)
@@ -283,6 +314,7 @@ internal sealed class ColumnAccumulator
                 _text!.Append(text);
                 break;
             case Mode.Numeric:
+                // Callers check forced kinds first (Check): what does not convert here is NaN allowed as missing.
                 _numbers!.Append(ValueParsing.TryParseNumber(text, out var n) ? n : double.NaN);
                 break;
             case Mode.Timestamp:

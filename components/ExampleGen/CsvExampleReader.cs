@@ -9,7 +9,8 @@ internal static class CsvExampleReader
     public static long Read(string path, char separator, int maxFieldLength, ExampleTableBuilder table, MalformedRowPolicy policy, CancellationToken cancellationToken)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var (utf8, invalidBytes) = FlaggingDecoderFallback.Utf8();
+        using var text = new StreamReader(stream, utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         var csv = new CsvRecordReader(text, separator, maxFieldLength, policy.IsFatal);
         bool more;
         while ((more = csv.Read()) && csv.IsBlank)
@@ -17,9 +18,16 @@ internal static class CsvExampleReader
             // Leading empty lines before the header.
         }
 
+        CheckEncoding(path, csv, invalidBytes);
+
         if (!more)
         {
             throw new DataValidationException($"'{path}' is empty: a CSV file needs a header row naming its columns, then one row per example.");
+        }
+
+        if (csv.UnclosedQuoteLine is { } headerQuote)
+        {
+            throw UnclosedQuote(path, headerQuote);
         }
 
         if (csv.Error is { } headerError)
@@ -50,9 +58,16 @@ internal static class CsvExampleReader
         long rows = 0;
         while (csv.Read())
         {
+            CheckEncoding(path, csv, invalidBytes);
+            if (csv.UnclosedQuoteLine is { } quoteLine)
+            {
+                // Never skippable: everything after the quote was read as one field, so no later row survives.
+                throw UnclosedQuote(path, quoteLine);
+            }
+
             if (csv.Error is { } error)
             {
-                policy.Report(path, csv.LineNumber, error);
+                policy.Report(path, csv.LineNumber, error, csv.NextLineNumber - csv.LineNumber);
                 continue;
             }
 
@@ -63,19 +78,23 @@ internal static class CsvExampleReader
 
             if (csv.FieldCount != columns.Length)
             {
-                policy.Report(path, csv.LineNumber, $"expected {columns.Length} fields, found {csv.FieldCount}");
+                policy.Report(path, csv.LineNumber, $"expected {columns.Length} fields, found {csv.FieldCount}", csv.NextLineNumber - csv.LineNumber);
                 continue;
             }
 
             if (forced && CheckForced(csv, columns) is { } reason)
             {
-                policy.Report(path, csv.LineNumber, reason);
+                policy.Report(path, csv.LineNumber, reason, csv.NextLineNumber - csv.LineNumber);
                 continue;
             }
 
+            var row = table.RowCount;
             for (var i = 0; i < columns.Length; i++)
             {
-                columns[i].AppendField(csv[i]);
+                if (columns[i].AppendField(csv[i]))
+                {
+                    table.DeferNonFinite(row, columns[i], path, csv.LineNumber, csv[i]);
+                }
             }
 
             table.CompleteRow();
@@ -87,6 +106,23 @@ internal static class CsvExampleReader
 
         return rows;
     }
+
+    // Bytes that are not UTF-8 (a Latin-1 or Windows-1252 export) would otherwise be stored as U+FFFD without a word. Only
+    // once the decoder has replaced something are records searched for the replacement character.
+    private static void CheckEncoding(string path, CsvRecordReader csv, FlaggingDecoderFallback invalidBytes)
+    {
+        if (invalidBytes.Triggered && csv.ContainsReplacementCharacter)
+        {
+            throw new MalformedInputException(path, csv.LineNumber,
+                "the file is not valid UTF-8 (bytes that are no UTF-8 character; a Latin-1 or Windows-1252 export?). Re-encode it as UTF-8");
+        }
+    }
+
+    private static MalformedInputException UnclosedQuote(string path, long line) => new(
+        path,
+        line,
+        $"a quote opened at line {line} is never closed before the end of the file, so everything after it would be one field. " +
+        "Close the quote, or write a quote inside a quoted field as \"\" (this is never skipped, whatever MaxMalformedFraction)");
 
     private static string? CheckForced(CsvRecordReader csv, ColumnAccumulator[] columns)
     {

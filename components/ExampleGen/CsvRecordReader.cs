@@ -49,11 +49,22 @@ internal sealed class CsvRecordReader
     /// <summary>The fields of the current record.</summary>
     public int FieldCount => _fieldCount;
 
+    /// <summary>The line the next record starts on: <c>NextLineNumber - LineNumber</c> is the number of lines the current
+    /// record spans (0 for a last record without a line break).</summary>
+    public long NextLineNumber => _line;
+
     /// <summary>Why the current record is malformed, or null.</summary>
     public string? Error { get; private set; }
 
+    /// <summary>The line of a quote that is still open at the end of the input (the rest of the file was swallowed into one
+    /// field), or null.</summary>
+    public long? UnclosedQuoteLine { get; private set; }
+
     /// <summary>Whether the current record is an empty line.</summary>
     public bool IsBlank => _fieldCount == 1 && _fieldEnds[0] == 0 && !_anyQuoted && Error is null;
+
+    /// <summary>Whether the current record holds U+FFFD, the decoder's replacement for invalid bytes.</summary>
+    public bool ContainsReplacementCharacter => _chars.AsSpan(0, _charCount).Contains('\uFFFD');
 
     /// <summary>Field <paramref name="index"/> of the current record, unquoted.</summary>
     public ReadOnlySpan<char> this[int index]
@@ -77,6 +88,7 @@ internal sealed class CsvRecordReader
         _fieldCount = 0;
         _anyQuoted = false;
         Error = null;
+        UnclosedQuoteLine = null;
         LineNumber = _line;
         while (true)
         {
@@ -112,6 +124,7 @@ internal sealed class CsvRecordReader
                 if (!EnsureData())
                 {
                     SetError($"a quote opened at line {quoteLine} is never closed");
+                    UnclosedQuoteLine = quoteLine;
                     break;
                 }
 

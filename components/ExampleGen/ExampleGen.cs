@@ -13,10 +13,11 @@ namespace Pipelines.Components;
 /// (the newest span is read). The files are resolved and hashed (SHA-256) before the cache lookup, so new or changed data
 /// never hits a stale cache.</para>
 /// <para>Output <c>examples</c>: <c>Split-&lt;name&gt;/</c> per split in the columnar format of <see cref="ColumnarFormat"/>;
-/// properties <c>split_names</c>, <c>span</c>, <c>version</c> (when the pattern has one), <c>row_count</c>,
+/// properties <c>split_names</c>, <c>span</c> and <c>version</c> (only when the pattern has <c>{SPAN}</c> / <c>{VERSION}</c>), <c>row_count</c>,
 /// <c>row_count_&lt;split&gt;</c> and <c>skipped_rows</c>. Rows are assigned to splits by a hash of the row (or of
 /// <see cref="ExampleGenOptions.PartitionKey"/>) into buckets, so the same row always lands in the same split.</para>
-/// <para>Missing values stay missing (an empty CSV field is never 0). Bad input fails the node with
+/// <para>Missing values stay missing (an empty or whitespace-only field is never 0; see
+/// <see cref="ExampleGenOptions.MissingValues"/>); NaN and infinities are malformed, not silently missing. Bad input fails the node with
 /// <see cref="MalformedInputException"/> (file, line, reason) or <see cref="DataValidationException"/>.</para>
 /// </remarks>
 /// <example>See <c>pipelines/penguin/Program.cs</c>:
@@ -70,10 +71,11 @@ public sealed class ExampleGen : Component<ExampleGenOptions>
     public ExampleGenOutputs Outputs { get; }
 
     /// <inheritdoc />
-    public override string Version => "1";
+    public override string Version => "2";
 
     /// <inheritdoc />
-    public override IReadOnlyList<PipelineParameter> Parameters => _input is null ? [] : [_input];
+    // The input is a path: `run` resolves a relative value against its own directory, not a worker's.
+    public override IReadOnlyList<PipelineParameter> Parameters => _input is null ? [] : [_input with { IsPath = true }];
 
     /// <inheritdoc />
     protected override ExampleGenOptions BindParameters(BindingContext context)
@@ -86,11 +88,12 @@ public sealed class ExampleGen : Component<ExampleGenOptions>
                 $"Node '{Id}' ({DefinedAt}): the input path is empty. Pass it with --param {_input?.Name ?? "input"}=<file or directory>.");
         }
 
-        // Sorted so that equal options serialize to equal JSON (the cache fingerprint).
+        // Sorted (kinds, missing values) so that equal options serialize to equal JSON (the cache fingerprint).
         var kinds = Options.ColumnKinds is null
             ? null
             : new SortedDictionary<string, ColumnKind>(Options.ColumnKinds.ToDictionary(), StringComparer.Ordinal);
-        return Options with { Input = Path.GetFullPath(raw), ColumnKinds = kinds };
+        var missing = Options.MissingValues.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return Options with { Input = Path.GetFullPath(raw), ColumnKinds = kinds, MissingValues = missing };
     }
 
     /// <inheritdoc />
@@ -163,6 +166,21 @@ public sealed class ExampleGen : Component<ExampleGenOptions>
         if (o.Separator is '"' or '\r' or '\n')
         {
             Fail(nameof(o.Separator), "cannot be a quote or a line break");
+        }
+
+        if (o.MissingValues is null)
+        {
+            Fail(nameof(o.MissingValues), "is null; leave it at its default [\"\"] or list the spellings of missing values");
+        }
+
+        if (o.MissingValues.Any(v => v is null))
+        {
+            Fail(nameof(o.MissingValues), "contains null; list strings, e.g. [\"\", \"NA\"]");
+        }
+
+        if (o.MissingValues.Any(v => v.Length > 256))
+        {
+            Fail(nameof(o.MissingValues), "contains a value longer than 256 characters; list short missing-value markers such as \"NA\"");
         }
 
         if (o.Span is < 0)

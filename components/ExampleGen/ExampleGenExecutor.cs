@@ -32,7 +32,7 @@ public sealed class ExampleGenExecutor : IExecutor<ExampleGenOptions>
         }
 
         var format = formats[0];
-        var table = new ExampleTableBuilder(options.ColumnKinds);
+        var table = new ExampleTableBuilder(options.ColumnKinds, new MissingValueSet(options.MissingValues), options.AllowNonFinite);
         var policy = new MalformedRowPolicy(options.MaxMalformedFraction);
         var splitRows = splitNames.Select(_ => new List<(int Start, int End)>()).ToArray();
         for (var i = 0; i < files.Count; i++)
@@ -46,7 +46,7 @@ public sealed class ExampleGenExecutor : IExecutor<ExampleGenOptions>
             {
                 ExampleGenFormat.Csv => CsvExampleReader.Read(path, InputFormats.SeparatorOf(path, options.Separator), options.MaxFieldLength, table, policy, cancellationToken),
                 ExampleGenFormat.Json => JsonExampleReader.Read(path, options.MaxFieldLength, table, policy, cancellationToken),
-                _ => await ParquetExampleReader.ReadAsync(path, table, cancellationToken).ConfigureAwait(false),
+                _ => await ParquetExampleReader.ReadAsync(path, table, options.AllowNonFinite, cancellationToken).ConfigureAwait(false),
             };
             splitRows[fileSplit[i]].Add((start, table.RowCount));
             var skipped = policy.Skipped - skippedBefore;
@@ -60,6 +60,9 @@ public sealed class ExampleGenExecutor : IExecutor<ExampleGenOptions>
             }
         }
 
+        // Non-finite tokens in columns whose kind was still open are decided now that every value is read.
+        var dropped = table.ResolveDeferred(policy);
+        var keptRows = dropped is null ? table.RowCount : table.RowCount - dropped.Count(d => d);
         foreach (var example in policy.Examples)
         {
             context.Log("Skipped malformed row: " + example);
@@ -70,22 +73,27 @@ public sealed class ExampleGenExecutor : IExecutor<ExampleGenOptions>
             throw MissingLabel(labelColumn, string.Join("', '", files.Select(f => f.Path)), table);
         }
 
-        if (table.RowCount == 0)
+        if (keptRows == 0)
         {
             throw new DataValidationException(
                 $"The input '{options.Input}' has no rows" + (files.Count == 1 ? $" ('{files[0].Path}' holds no data rows)" : $" ({files.Count} files, none holds a data row)") +
                 ". Check that the right file or span was picked and that it holds data below its header.");
         }
 
-        policy.Verify(table.RowCount);
+        policy.Verify(keptRows);
         var phase = context.Time.GetTimestamp();
         var built = table.Build();
         var assignment = preSplit
             ? [.. splitRows.Select(ranges => ranges.SelectMany(r => Enumerable.Range(r.Start, r.End - r.Start)).ToArray())]
             : SplitAssigner.Assign(built, options.Splits, options.PartitionKey is { } key ? RequireKey(key, built) : null);
+        if (dropped is not null)
+        {
+            // Malformed rows found after reading are left out here rather than copied out of the table.
+            assignment = [.. assignment.Select(rows => rows.Where(r => !dropped[r]).ToArray())];
+        }
 
         context.Log(string.Create(CultureInfo.InvariantCulture,
-            $"Assigned {built.RowCount} rows to {splitNames.Count} splits in {context.Time.GetElapsedTime(phase).TotalMilliseconds:0} ms."));
+            $"Assigned {keptRows} rows to {splitNames.Count} splits in {context.Time.GetElapsedTime(phase).TotalMilliseconds:0} ms."));
         var examples = context.Output<Examples>(ExampleGen.ExamplesPort);
 
         // Splits are independent: gather and write them concurrently (memory copies and file writes overlap).
@@ -105,10 +113,15 @@ public sealed class ExampleGenExecutor : IExecutor<ExampleGenOptions>
         }
 
         context.SetOutputProperty(ExampleGen.ExamplesPort, SplitNamesProperty.Name, SplitNamesProperty.Format(splitNames));
-        context.SetOutputProperty(ExampleGen.ExamplesPort, "row_count", (long)built.RowCount);
+        context.SetOutputProperty(ExampleGen.ExamplesPort, "row_count", (long)keptRows);
         context.SetOutputProperty(ExampleGen.ExamplesPort, "skipped_rows", policy.Skipped);
         var facts = context.External.Facts;
-        context.SetOutputProperty(ExampleGen.ExamplesPort, "span", facts.TryGetValue(ExampleGenInputResolver.SpanFact, out var span) ? long.Parse(span, CultureInfo.InvariantCulture) : 0L);
+        if (facts.TryGetValue(ExampleGenInputResolver.SpanFact, out var span))
+        {
+            // Only with {SPAN}: a made-up span 0 would make "the previous span" (span < 0) unfindable downstream.
+            context.SetOutputProperty(ExampleGen.ExamplesPort, "span", long.Parse(span, CultureInfo.InvariantCulture));
+        }
+
         if (facts.TryGetValue(ExampleGenInputResolver.VersionFact, out var version))
         {
             context.SetOutputProperty(ExampleGen.ExamplesPort, "version", long.Parse(version, CultureInfo.InvariantCulture));

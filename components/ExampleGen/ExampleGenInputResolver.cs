@@ -49,7 +49,12 @@ internal static class ExampleGenInputResolver
             paths.AddRange(first.Files);
         }
 
-        facts[SpanFact] = (first!.Span ?? 0).ToString(CultureInfo.InvariantCulture);
+        // No {SPAN}, no span fact (and no span property): inventing span 0 would make every such artifact "span 0".
+        if (first!.Span is { } span)
+        {
+            facts[SpanFact] = span.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (first.Version is { } version)
         {
             facts[VersionFact] = version.ToString(CultureInfo.InvariantCulture);
@@ -64,7 +69,8 @@ internal static class ExampleGenInputResolver
         return new ExternalInputs(files, facts);
     }
 
-    private static string Describe(Resolution r) => r.Version is null ? $"{r.Span ?? 0}" : $"{r.Span ?? 0} version {r.Version}";
+    private static string Describe(Resolution r) =>
+        (r.Span is { } span ? span.ToString(CultureInfo.InvariantCulture) : "(none: no {SPAN} in its pattern)") + (r.Version is null ? "" : $" version {r.Version}");
 
     private static async Task<ExternalFile> IdentifyAsync(string path, CancellationToken cancellationToken)
     {

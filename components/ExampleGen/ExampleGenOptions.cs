@@ -49,6 +49,18 @@ public sealed record ExampleGenOptions
     /// without being read into memory. Default 1 MiB.</summary>
     public int MaxFieldLength { get; init; } = DefaultMaxFieldLength;
 
+    /// <summary>Text values read as missing, compared with the value's surrounding whitespace trimmed (ordinal, case-sensitive):
+    /// CSV fields, JSON strings and JSON number literals as written, Parquet strings. Default <c>[""]</c>. A value that is empty
+    /// or only whitespace is always missing. Add the spellings your export uses, e.g. <c>["", "NA", "null", "?"]</c>; listing
+    /// <c>"NaN"</c> makes that token missing instead of a malformed row.</summary>
+    public IReadOnlyList<string> MissingValues { get; init; } = [""];
+
+    /// <summary>When true, NaN is read as missing: Parquet floating-point NaN and a <c>NaN</c> token (any case, signed) in a
+    /// Numeric or Timestamp column. Default false: NaN makes its row malformed (Parquet: fails the node with the row index),
+    /// because it usually means a broken export. Infinities are malformed either way (they poison means and variances);
+    /// list a token in <see cref="MissingValues"/> to read it as missing.</summary>
+    public bool AllowNonFinite { get; init; }
+
     /// <summary>The span to process instead of the newest one (TFX's single-span static range); requires <c>{SPAN}</c>
     /// in the input pattern.</summary>
     public int? Span { get; init; }

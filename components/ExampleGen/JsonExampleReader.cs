@@ -112,11 +112,16 @@ internal sealed class JsonExampleReader
             {
                 Process(ref reader);
             }
+            catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+            {
+                throw InvalidUtf8(_line + CountLines(_bufferBase + _start + reader.BytesConsumed), ex);
+            }
             catch (JsonException ex)
             {
                 // A syntax error inside an array cannot be skipped: where the next element starts is unknown.
                 var line = _line + CountLines(_bufferBase + _start + reader.BytesConsumed);
-                throw new MalformedInputException(_path, line, $"invalid JSON: {ex.Message}", ex);
+                var rest = _buffer.AsSpan(_start + (int)reader.BytesConsumed, _end - _start - (int)reader.BytesConsumed);
+                throw new MalformedInputException(_path, line, $"invalid JSON: {ex.Message}{BareNonFiniteHint(rest)}", ex);
             }
 
             var consumed = (int)reader.BytesConsumed;
@@ -191,10 +196,14 @@ internal sealed class JsonExampleReader
                         _policy.Report(_path, _rowLine, "the line ends inside an object");
                     }
                 }
+                catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+                {
+                    throw InvalidUtf8(_line, ex);
+                }
                 catch (JsonException ex)
                 {
                     ResetRow();
-                    _policy.Report(_path, _line, $"invalid JSON: {ex.Message}");
+                    _policy.Report(_path, _line, $"invalid JSON: {ex.Message}{BareNonFiniteHint(line[(int)reader.BytesConsumed..])}");
                 }
             }
 
@@ -383,7 +392,7 @@ internal sealed class JsonExampleReader
         for (var i = 0; i < _pending.Count; i++)
         {
             var p = _pending[i];
-            columns[i] = p.Column >= 0 ? _table.Columns[p.Column] : _table.GetOrAdd(_newNames[-1 - p.Column]);
+            columns[i] = p.Column >= 0 ? _table.Columns[p.Column] : _table.GetOrAdd(_newNames[-1 - p.Column], _path);
             if (p.Kind == PendingKind.String && columns[i].ForcedKind is not null && columns[i].Check(Text(p)) is { } reason)
             {
                 ResetRow();
@@ -490,6 +499,22 @@ internal sealed class JsonExampleReader
         {
             Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + more));
         }
+    }
+
+    // Utf8JsonReader transcodes strings strictly: invalid bytes are a file-level problem (the encoding), never skippable.
+    private MalformedInputException InvalidUtf8(long line, Exception ex) => new(
+        _path,
+        line,
+        "the file is not valid UTF-8 (bytes that are no UTF-8 character; a Latin-1 or Windows-1252 export?). Re-encode it as UTF-8",
+        ex);
+
+    // Python's json.dumps writes NaN and Infinity bare, which is not JSON: say so rather than only "'N' is an invalid start".
+    private static string BareNonFiniteHint(ReadOnlySpan<byte> rest)
+    {
+        rest = rest.TrimStart(" \t\r\n,:"u8);
+        return rest.StartsWith("NaN"u8) || rest.StartsWith("Infinity"u8) || rest.StartsWith("-Infinity"u8)
+            ? " (a bare NaN or Infinity is not JSON, though Python's json.dumps writes it: write null for a missing value)"
+            : "";
     }
 
     private static string Describe(JsonTokenType token) => token switch

@@ -17,25 +17,30 @@ internal sealed class MalformedRowPolicy
     /// <summary>Whether the first malformed row fails the node (readers may stop parsing at once).</summary>
     public bool IsFatal => _maxFraction <= 0;
 
-    /// <summary>Rows skipped so far.</summary>
+    /// <summary>Rows skipped so far (for CSV, the physical lines the skipped records spanned).</summary>
     public long Skipped { get; private set; }
 
     /// <summary>The first few problems, for the log.</summary>
     public IReadOnlyList<string> Examples => _examples;
 
     /// <summary>Reports a malformed row.</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="row">The 1-based line (text) or row index (Parquet).</param>
+    /// <param name="reason">What is wrong.</param>
+    /// <param name="rows">How many rows it counts as: a CSV record that spans several lines (a stray quote swallows every
+    /// line up to the next quote) counts each line, as any of them may have been a row.</param>
     /// <exception cref="MalformedInputException">Malformed rows are not tolerated.</exception>
-    public void Report(string file, long row, string reason)
+    public void Report(string file, long row, string reason, long rows = 1)
     {
         if (IsFatal)
         {
             throw new MalformedInputException(file, row, reason + Hint);
         }
 
-        Skipped++;
+        Skipped += Math.Max(1, rows);
         if (_examples.Count < ExamplesKept)
         {
-            _examples.Add($"'{file}' row {row}: {reason}");
+            _examples.Add(rows > 1 ? $"'{file}' lines {row}-{row + rows - 1}: {reason}" : $"'{file}' row {row}: {reason}");
         }
     }
 

@@ -14,10 +14,27 @@ namespace Pipelines.Components;
 /// Parquet.Net's failures on a truncated or corrupt file become <see cref="MalformedInputException"/>s naming the file,
 /// the row group and the column.
 /// </summary>
+/// <remarks>Row counts come from the file's footer and size the buffers, so they are not trusted blindly: a row group
+/// declaring more than <see cref="MaxRowsPerByte"/> rows per byte of the whole file is rejected before anything is
+/// allocated, preallocation is capped at <see cref="PreallocatedRowsPerByte"/> rows per byte, and running out of memory
+/// while reading a file is reported as that file being malformed.</remarks>
 internal static class ParquetExampleReader
 {
+    /// <summary>The most rows per byte of file a row group may declare. Real data is far below (a column with any variation
+    /// costs about a bit per row or more; flights-3m has 0.2 rows per byte); above it, the footer is corrupt or forged (a
+    /// "decompression bomb") and honoring it would allocate gigabytes.</summary>
+    public const long MaxRowsPerByte = 1024;
+
+    /// <summary>Columns are preallocated for at most this many rows per byte of file (more rows still fit: they grow).</summary>
+    public const long PreallocatedRowsPerByte = 8;
+
     /// <summary>Reads <paramref name="path"/>; returns the rows read.</summary>
-    public static async Task<long> ReadAsync(string path, ExampleTableBuilder table, CancellationToken cancellationToken)
+    /// <param name="path">The file.</param>
+    /// <param name="table">The table to append to.</param>
+    /// <param name="allowNaN">Read floating-point NaN as missing (<see cref="ExampleGenOptions.AllowNonFinite"/>); otherwise it
+    /// fails the node like an infinity.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public static async Task<long> ReadAsync(string path, ExampleTableBuilder table, bool allowNaN, CancellationToken cancellationToken)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
         await using (stream.ConfigureAwait(false))
@@ -34,12 +51,13 @@ internal static class ParquetExampleReader
 
             await using (reader.ConfigureAwait(false))
             {
-                return await ReadAsync(path, reader, table, cancellationToken).ConfigureAwait(false);
+                return await ReadAsync(path, stream.Length, reader, table, allowNaN, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task<long> ReadAsync(string path, ParquetReader reader, ExampleTableBuilder table, CancellationToken cancellationToken)
+    private static async Task<long> ReadAsync(
+        string path, long fileLength, ParquetReader reader, ExampleTableBuilder table, bool allowNaN, CancellationToken cancellationToken)
     {
         var fields = reader.Schema.GetDataFields();
         if (reader.Schema.Fields.Count != fields.Length || fields.Any(f => f.IsArray))
@@ -55,9 +73,10 @@ internal static class ParquetExampleReader
             kinds[i] = NaturalKind(path, fields[i]);
         }
 
+        var declared = CheckRowCounts(path, fileLength, reader);
         if (table.RowCount == 0)
         {
-            table.CapacityHint = (int)Math.Min(int.MaxValue, reader.RowGroups.Sum(g => g.RowCount));
+            table.CapacityHint = (int)Math.Min(Math.Min(int.MaxValue, declared), fileLength * PreallocatedRowsPerByte);
         }
 
         var columns = table.RequireColumns(path, [.. fields.Select(f => f.Name)]);
@@ -87,7 +106,7 @@ internal static class ParquetExampleReader
             {
                 try
                 {
-                    appends[i] = await ReadColumnAsync(path, group, fields[i], kinds[i], columns[i], count, rows, cancellationToken).ConfigureAwait(false);
+                    appends[i] = await ReadColumnAsync(path, g, group, fields[i], kinds[i], columns[i], count, rows, allowNaN, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsParquetFailure(ex))
                 {
@@ -95,15 +114,29 @@ internal static class ParquetExampleReader
                     throw new MalformedInputException(path, rows,
                         $"row group {g}, column '{fields[i].Name}' cannot be read (truncated or corrupt file?): {ex.Message}", ex);
                 }
+                catch (OutOfMemoryException ex)
+                {
+                    await appending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw OutOfMemory(path, rows, g, count, fields[i].Name, ex);
+                }
             }
 
             await appending.ConfigureAwait(false);
+            var groupIndex = g;
+            var groupFirstRow = rows;
             appending = Task.Run(
                 () =>
                 {
-                    foreach (var append in appends)
+                    for (var i = 0; i < appends.Length; i++)
                     {
-                        append();
+                        try
+                        {
+                            appends[i]();
+                        }
+                        catch (OutOfMemoryException ex)
+                        {
+                            throw OutOfMemory(path, groupFirstRow, groupIndex, count, fields[i].Name, ex);
+                        }
                     }
 
                     table.CompleteRows(count);
@@ -115,6 +148,31 @@ internal static class ParquetExampleReader
         await appending.ConfigureAwait(false);
         return rows;
     }
+
+    // Rejects row counts no real file has before they size any buffer; returns the file's total (at most int.MaxValue + 1).
+    private static long CheckRowCounts(string path, long fileLength, ParquetReader reader)
+    {
+        long total = 0;
+        for (var g = 0; g < reader.RowGroups.Count; g++)
+        {
+            var declared = reader.RowGroups[g].RowCount;
+            if (declared < 0 || declared > fileLength * MaxRowsPerByte)
+            {
+                throw new MalformedInputException(path, total,
+                    $"row group {g} declares {declared} rows, impossible for a file of {fileLength} bytes (at most {MaxRowsPerByte} rows per byte " +
+                    "are plausible): the footer is corrupt or forged. Re-export the file.");
+            }
+
+            total = Math.Min(total + declared, (long)int.MaxValue + 1);
+        }
+
+        return total;
+    }
+
+    private static MalformedInputException OutOfMemory(string path, long row, int group, int count, string column, OutOfMemoryException ex) =>
+        new(path, row,
+            $"row group {group}, column '{column}': out of memory reading its {count} declared rows. The file's metadata may be corrupt, " +
+            "or the row group is too large for this machine: write smaller row groups or give the worker more memory.", ex);
 
     // Everything Parquet.Net may throw on bad bytes, but not cancellation or our own verdicts.
     private static bool IsParquetFailure(Exception ex) =>
@@ -147,7 +205,8 @@ internal static class ParquetExampleReader
 
     // Reads a column chunk and returns the work that appends it to the column (run later, in row group order).
     private static ValueTask<Action> ReadColumnAsync(
-        string path, ParquetRowGroupReader group, DataField field, ColumnKind natural, ColumnAccumulator column, int count, long firstRow, CancellationToken ct)
+        string path, int g, ParquetRowGroupReader group, DataField field, ColumnKind natural, ColumnAccumulator column, int count, long firstRow,
+        bool allowNaN, CancellationToken ct)
     {
         var t = field.ClrType;
         var target = column.ForcedKind ?? natural;
@@ -156,74 +215,104 @@ internal static class ParquetExampleReader
             return ReadTextAsync(path, group, field, target, column, count, firstRow, ct);
         }
 
+        var chunk = new NumberChunk(path, g, field, target, column, count, firstRow, allowNaN);
         return t switch
         {
-            _ when t == typeof(double) => ReadNumbersAsync<double>(group, field, target, column, count, ct),
-            _ when t == typeof(long) => ReadNumbersAsync<long>(group, field, target, column, count, ct),
-            _ when t == typeof(int) => ReadNumbersAsync<int>(group, field, target, column, count, ct),
-            _ when t == typeof(float) => ReadNumbersAsync<float>(group, field, target, column, count, ct),
-            _ when t == typeof(decimal) => ReadNumbersAsync<decimal>(group, field, target, column, count, ct),
-            _ when t == typeof(short) => ReadNumbersAsync<short>(group, field, target, column, count, ct),
-            _ when t == typeof(sbyte) => ReadNumbersAsync<sbyte>(group, field, target, column, count, ct),
-            _ when t == typeof(byte) => ReadNumbersAsync<byte>(group, field, target, column, count, ct),
-            _ when t == typeof(ushort) => ReadNumbersAsync<ushort>(group, field, target, column, count, ct),
-            _ when t == typeof(uint) => ReadNumbersAsync<uint>(group, field, target, column, count, ct),
-            _ when t == typeof(ulong) => ReadNumbersAsync<ulong>(group, field, target, column, count, ct),
-            _ when t == typeof(Half) => ReadNumbersAsync<Half>(group, field, target, column, count, ct),
+            _ when t == typeof(double) => ReadNumbersAsync<double>(group, chunk, ct),
+            _ when t == typeof(long) => ReadNumbersAsync<long>(group, chunk, ct),
+            _ when t == typeof(int) => ReadNumbersAsync<int>(group, chunk, ct),
+            _ when t == typeof(float) => ReadNumbersAsync<float>(group, chunk, ct),
+            _ when t == typeof(decimal) => ReadNumbersAsync<decimal>(group, chunk, ct),
+            _ when t == typeof(short) => ReadNumbersAsync<short>(group, chunk, ct),
+            _ when t == typeof(sbyte) => ReadNumbersAsync<sbyte>(group, chunk, ct),
+            _ when t == typeof(byte) => ReadNumbersAsync<byte>(group, chunk, ct),
+            _ when t == typeof(ushort) => ReadNumbersAsync<ushort>(group, chunk, ct),
+            _ when t == typeof(uint) => ReadNumbersAsync<uint>(group, chunk, ct),
+            _ when t == typeof(ulong) => ReadNumbersAsync<ulong>(group, chunk, ct),
+            _ when t == typeof(Half) => ReadNumbersAsync<Half>(group, chunk, ct),
             _ => ReadOtherAsync(group, field, target, column, count, ct),
         };
     }
 
-    private static async ValueTask<Action> ReadNumbersAsync<T>(
-        ParquetRowGroupReader group, DataField field, ColumnKind target, ColumnAccumulator column, int count, CancellationToken ct)
+    private static async ValueTask<Action> ReadNumbersAsync<T>(ParquetRowGroupReader group, NumberChunk chunk, CancellationToken ct)
         where T : struct, INumberBase<T>
     {
-        if (field.IsNullable)
+        var count = chunk.Count;
+        if (chunk.Field.IsNullable)
         {
             var values = ArrayPool<T?>.Shared.Rent(count);
-            await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
+            await group.ReadAsync(chunk.Field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
             return () =>
             {
                 var doubles = ArrayPool<double>.Shared.Rent(count);
-                ToDoubles(values.AsSpan(0, count), doubles.AsSpan(0, count));
+                var bad = ToDoubles(values.AsSpan(0, count), doubles.AsSpan(0, count), chunk.AllowNaN);
                 ArrayPool<T?>.Shared.Return(values);
-                Append(column, target, doubles.AsSpan(0, count));
+                chunk.ThrowIfNonFinite(bad, doubles);
+                Append(chunk.Column, chunk.Target, doubles.AsSpan(0, count));
                 ArrayPool<double>.Shared.Return(doubles);
             };
         }
         else
         {
             var values = ArrayPool<T>.Shared.Rent(count);
-            await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
+            await group.ReadAsync(chunk.Field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
             return () =>
             {
                 var doubles = ArrayPool<double>.Shared.Rent(count);
-                ToDoubles(values.AsSpan(0, count), doubles.AsSpan(0, count));
+                var bad = ToDoubles(values.AsSpan(0, count), doubles.AsSpan(0, count), chunk.AllowNaN);
                 ArrayPool<T>.Shared.Return(values);
-                Append(column, target, doubles.AsSpan(0, count));
+                chunk.ThrowIfNonFinite(bad, doubles);
+                Append(chunk.Column, chunk.Target, doubles.AsSpan(0, count));
                 ArrayPool<double>.Shared.Return(doubles);
             };
         }
     }
 
     // Hot loops run a dozen times per file: optimize them at once rather than after tier-0 (tiered compilation).
+    // Return the index of the first non-finite value not allowed (NaN is allowed with allowNaN; it is missing anyway), or -1.
+    // For integer types T.IsFinite is constant true, so the check costs nothing.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ToDoubles<T>(ReadOnlySpan<T?> values, Span<double> target) where T : struct, INumberBase<T>
+    private static int ToDoubles<T>(ReadOnlySpan<T?> values, Span<double> target, bool allowNaN) where T : struct, INumberBase<T>
     {
+        var bad = -1;
         for (var i = 0; i < values.Length; i++)
         {
             var v = values[i];
-            target[i] = v.HasValue ? double.CreateTruncating(v.GetValueOrDefault()) : double.NaN;
+            if (v.HasValue)
+            {
+                var x = v.GetValueOrDefault();
+                if (!T.IsFinite(x) && bad < 0 && !(allowNaN && T.IsNaN(x)))
+                {
+                    bad = i;
+                }
+
+                target[i] = double.CreateTruncating(x);
+            }
+            else
+            {
+                target[i] = double.NaN;
+            }
         }
+
+        return bad;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ToDoubles<T>(ReadOnlySpan<T> values, Span<double> target) where T : struct, INumberBase<T>
+    private static int ToDoubles<T>(ReadOnlySpan<T> values, Span<double> target, bool allowNaN) where T : struct, INumberBase<T>
     {
+        var bad = -1;
         for (var i = 0; i < values.Length; i++)
         {
-            target[i] = double.CreateTruncating(values[i]);
+            var x = values[i];
+            if (!T.IsFinite(x) && bad < 0 && !(allowNaN && T.IsNaN(x)))
+            {
+                bad = i;
+            }
+
+            target[i] = double.CreateTruncating(x);
         }
+
+        return bad;
     }
 
     // Booleans, dates, timestamps and durations: read as nullable values, converted one by one (still no boxing).
@@ -375,6 +464,26 @@ internal static class ParquetExampleReader
         foreach (var v in values)
         {
             column.AppendField(v is { } m ? m.Span : []);
+        }
+    }
+
+    // A numeric column chunk being read: where it is (for messages) and where it goes.
+    private sealed record NumberChunk(
+        string Path, int Group, DataField Field, ColumnKind Target, ColumnAccumulator Column, int Count, long FirstRow, bool AllowNaN)
+    {
+        public void ThrowIfNonFinite(int index, double[] values)
+        {
+            if (index < 0)
+            {
+                return;
+            }
+
+            var value = values[index];
+            var hint = double.IsNaN(value)
+                ? "set ExampleGenOptions.AllowNonFinite to read NaN as missing, or write null for missing values"
+                : "infinities are never accepted (they poison means and variances); write null or a finite value";
+            throw new MalformedInputException(Path, FirstRow + index,
+                $"row group {Group}, column '{Field.Name}': non-finite value {ValueParsing.FormatNumber(value)} at row {FirstRow + index} of the file; {hint}");
         }
     }
 }

@@ -8,9 +8,11 @@ namespace Pipelines.Components;
 /// <summary>
 /// Assigns rows to splits deterministically (TFX EG-5): a 64-bit XxHash3 of the row's canonical serialization (or of the
 /// partition key's value) modulo the total bucket count; each split owns a consecutive range of buckets in declaration
-/// order. The canonical serialization of a row is, per column in order, 8 bytes: a number's IEEE bits (-0 as 0, missing as
-/// one fixed NaN) or the XxHash3 of a string's UTF-16 code units (missing as a fixed value). It depends on values only, not on
-/// the file format or the dictionary order, so the same row always lands in the same split.
+/// order. The canonical serialization of a row is, per column in ordinal order of the column names, 8 bytes: the value's
+/// code — a number's IEEE bits (-0 as 0, missing as one fixed NaN) or the XxHash3 of a string's UTF-16 code units (missing
+/// as a fixed value) — XOR the XxHash3 of the column name's UTF-16 code units (a partition key's value is hashed alone). It
+/// depends on names and values only, not on the column order, the file format or the dictionary order, so the same row
+/// always lands in the same split.
 /// </summary>
 internal static class SplitAssigner
 {
@@ -33,7 +35,11 @@ internal static class SplitAssigner
             }
         }
 
-        IReadOnlyList<Column> hashed = partitionKey is null ? table.Columns : [table[partitionKey]];
+        // By name, so re-exporting the same rows with the columns in another order keeps every row in its split.
+        IReadOnlyList<Column> hashed = partitionKey is null
+            ? [.. table.Columns.OrderBy(c => c.Name, StringComparer.Ordinal)]
+            : [table[partitionKey]];
+        var names = hashed.Select(c => partitionKey is null ? XxHash3.HashToUInt64(MemoryMarshal.AsBytes(c.Name.AsSpan())) : 0UL).ToArray();
         var dictionaries = hashed.Select(DictionaryHashes).ToArray();
         var width = hashed.Count;
         var rows = table.RowCount;
@@ -47,7 +53,7 @@ internal static class SplitAssigner
             var n = Math.Min(BlockRows, rows - start);
             for (var c = 0; c < width; c++)
             {
-                Serialize(hashed[c], dictionaries[c], start, n, block.AsSpan(), c, width);
+                Serialize(hashed[c], dictionaries[c], names[c], start, n, block.AsSpan(), c, width);
             }
 
             for (var r = 0; r < n; r++)
@@ -91,9 +97,10 @@ internal static class SplitAssigner
         return hashes;
     }
 
-    // Writes the canonical 8-byte codes of rows [start, start + n) of a column into every `stride`-th slot from `offset`.
+    // Writes the canonical 8-byte codes of rows [start, start + n) of a column, XOR its name's hash, into every `stride`-th
+    // slot from `offset`.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Serialize(Column column, ulong[]? dictionary, int start, int n, Span<ulong> target, int offset, int stride)
+    private static void Serialize(Column column, ulong[]? dictionary, ulong name, int start, int n, Span<ulong> target, int offset, int stride)
     {
         switch (column)
         {
@@ -103,7 +110,7 @@ internal static class SplitAssigner
                 for (var i = 0; i < values.Length; i++)
                 {
                     var v = values[i];
-                    target[offset + (i * stride)] = double.IsNaN(v) ? MissingNumber : (ulong)BitConverter.DoubleToInt64Bits(v == 0 ? 0d : v);
+                    target[offset + (i * stride)] = name ^ (double.IsNaN(v) ? MissingNumber : (ulong)BitConverter.DoubleToInt64Bits(v == 0 ? 0d : v));
                 }
 
                 break;
@@ -115,7 +122,7 @@ internal static class SplitAssigner
                 for (var i = 0; i < codes.Length; i++)
                 {
                     var code = codes[i];
-                    target[offset + (i * stride)] = code < 0 ? MissingText : dictionary![code];
+                    target[offset + (i * stride)] = name ^ (code < 0 ? MissingText : dictionary![code]);
                 }
 
                 break;

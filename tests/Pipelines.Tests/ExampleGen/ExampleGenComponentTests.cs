@@ -17,10 +17,10 @@ public sealed class ExampleGenComponentTests : IDisposable
         var node = new Components.ExampleGen(input);
 
         Assert.Equal("ExampleGen", node.Id);
-        Assert.Same(input, Assert.Single(node.Parameters));
+        Assert.Equal(input with { IsPath = true }, Assert.Single(node.Parameters));
         Assert.Equal("examples", node.Outputs.Examples.Port);
         Assert.Equal(typeof(Examples), node.Outputs.Examples.ArtifactType);
-        Assert.Equal("1", node.Version);
+        Assert.Equal("2", node.Version);
     }
 
     [Fact]
@@ -66,6 +66,7 @@ public sealed class ExampleGenComponentTests : IDisposable
     [InlineData("MaxMalformedFraction")]
     [InlineData("MaxFieldLength")]
     [InlineData("Separator")]
+    [InlineData("MissingValues")]
     public void Constructor_BadOption_NamesOption(string option)
     {
         var options = option switch
@@ -73,6 +74,7 @@ public sealed class ExampleGenComponentTests : IDisposable
             "Splits" => new ExampleGenOptions { Splits = [new("train", 1), new("train", 2)] },
             "MaxMalformedFraction" => new ExampleGenOptions { MaxMalformedFraction = 1.5 },
             "MaxFieldLength" => new ExampleGenOptions { MaxFieldLength = 0 },
+            "MissingValues" => new ExampleGenOptions { MissingValues = ["NA", null!] },
             _ => new ExampleGenOptions { Separator = '"' },
         };
 

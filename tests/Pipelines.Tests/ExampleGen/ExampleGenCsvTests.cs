@@ -300,7 +300,221 @@ public sealed class ExampleGenCsvTests : IDisposable
         Assert.Equal(3, run.Int64("row_count"));
         Assert.Equal(3, run.Int64("row_count_all"));
         Assert.Equal(0, run.Int64("skipped_rows"));
-        Assert.Equal(0, run.Int64("span"));
+        Assert.False(run.Properties.ContainsKey("span"));
         Assert.False(run.Properties.ContainsKey("version"));
+    }
+
+    [Fact]
+    public async Task Execute_WhitespaceOnlyCells_AreMissingAndKeepColumnNumeric()
+    {
+        _harness.Write("in.csv", "n,t\n1,a\n ,\t\n\t, \n 3.5 ,d\n");
+
+        var run = await _harness.RunAsync("in.csv", ExampleGenHarness.OneSplit());
+        var table = await run.TableAsync("all");
+
+        var n = Assert.IsType<NumericColumn>(table["n"]);
+        Assert.Equal([1d, double.NaN, double.NaN, 3.5], n.Values);
+        var t = (TextColumn)table["t"];
+        Assert.True(t.IsMissing(1));
+        Assert.True(t.IsMissing(2));
+        Assert.Equal("d", t[3]);
+    }
+
+    [Fact]
+    public async Task Execute_NumbersWithSpacesInTextColumn_KeepTheirSpelling()
+    {
+        _harness.Write("in.csv", "v\n 3.5 \nx\n");
+
+        var run = await _harness.RunAsync("in.csv", ExampleGenHarness.OneSplit());
+        var v = (TextColumn)(await run.TableAsync("all"))["v"];
+
+        Assert.Equal(" 3.5 ", v[0]);
+        Assert.Equal("x", v[1]);
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("nan")]
+    [InlineData("-NaN")]
+    [InlineData("Inf")]
+    [InlineData("-inf")]
+    [InlineData("Infinity")]
+    [InlineData("+INFINITY")]
+    public async Task Execute_NonFiniteTokenInNumericColumn_IsMalformedRow(string token)
+    {
+        var path = _harness.Write("in.csv", $"x,y\n1,a\n{token},b\n3,c\n");
+
+        var ex = await Assert.ThrowsAsync<MalformedInputException>(() => _harness.RunAsync("in.csv"));
+
+        Assert.Equal(path, ex.File);
+        Assert.Equal(3, ex.Row);
+        Assert.Contains($"non-finite number '{token}' in column 'x'; list it in MissingValues to treat it as missing", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_NumberOutOfRange_IsMalformedRow()
+    {
+        _harness.Write("in.csv", "x\n1\n1e400\n");
+
+        var ex = await Assert.ThrowsAsync<MalformedInputException>(() => _harness.RunAsync("in.csv"));
+
+        Assert.Equal(3, ex.Row);
+        Assert.Contains("number '1e400' in column 'x' is out of range", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_NonFiniteTokenWithinFraction_SkipsRowAndCounts()
+    {
+        _harness.Write("in.csv", "x,y\n1,a\nNaN,b\n3,c\n-Inf,d\n");
+
+        var run = await _harness.RunAsync("in.csv", ExampleGenHarness.OneSplit(new ExampleGenOptions { MaxMalformedFraction = 0.5 }));
+        var table = await run.TableAsync("all");
+
+        Assert.Equal(2, run.Int64("row_count"));
+        Assert.Equal(2, run.Int64("skipped_rows"));
+        Assert.Equal([1d, 3d], ((NumericColumn)table["x"]).Values);
+        Assert.Equal(["a", "c"], Enumerable.Range(0, 2).Select(i => ((TextColumn)table["y"])[i]));
+        Assert.Contains(run.Log, l => l.Contains("non-finite number 'NaN' in column 'x'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Execute_NanWordInTextColumn_StaysText()
+    {
+        _harness.Write("in.csv", "name\nNan\nBob\nInf\n");
+
+        var run = await _harness.RunAsync("in.csv", ExampleGenHarness.OneSplit());
+        var name = Assert.IsType<TextColumn>((await run.TableAsync("all"))["name"]);
+
+        Assert.Equal(["Nan", "Bob", "Inf"], Enumerable.Range(0, 3).Select(i => name[i]));
+        Assert.Equal(0, run.Int64("skipped_rows"));
+    }
+
+    [Fact]
+    public async Task Execute_MissingValuesOption_TokensAreMissingInEveryKind()
+    {
+        _harness.Write("in.csv", "x,t\n1,a\nNA,NA\n ? ,b\nNaN,null\n");
+        var options = ExampleGenHarness.OneSplit(new ExampleGenOptions { MissingValues = ["", "NA", "?", "NaN", "null"] });
+
+        var run = await _harness.RunAsync("in.csv", options);
+        var table = await run.TableAsync("all");
+
+        Assert.Equal([1d, double.NaN, double.NaN, double.NaN], Assert.IsType<NumericColumn>(table["x"]).Values);
+        var t = (TextColumn)table["t"];
+        Assert.Equal(["a", null, "b", null], Enumerable.Range(0, 4).Select(i => t[i]));
+    }
+
+    [Fact]
+    public async Task Execute_AllowNonFinite_NaNIsMissingButInfinityIsMalformed()
+    {
+        _harness.Write("in.csv", "x\n1\nnan\n3\n");
+        _harness.Write("inf.csv", "x\n1\nInfinity\n");
+        var options = ExampleGenHarness.OneSplit(new ExampleGenOptions { AllowNonFinite = true });
+
+        var run = await _harness.RunAsync("in.csv", options);
+        var ex = await Assert.ThrowsAsync<MalformedInputException>(() => _harness.RunAsync("inf.csv", options));
+
+        var x = ((NumericColumn)(await run.TableAsync("all"))["x"]).Values;
+        Assert.Equal([1d, double.NaN, 3d], x);
+        Assert.Equal(3, ex.Row);
+        Assert.Contains("non-finite number 'Infinity'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_ForcedNumericWithNaN_IsMalformedRow()
+    {
+        _harness.Write("in.csv", "a\n1\nNaN\n");
+        var options = new ExampleGenOptions { ColumnKinds = new Dictionary<string, ColumnKind> { ["a"] = ColumnKind.Numeric } };
+
+        var ex = await Assert.ThrowsAsync<MalformedInputException>(() => _harness.RunAsync("in.csv", options));
+
+        Assert.Equal(3, ex.Row);
+        Assert.Contains("non-finite number 'NaN' in column 'a'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_StrayQuoteWithinFraction_CountsEverySwallowedLine()
+    {
+        // Line 3 opens a quote that closes on line 6, followed by text: lines 3-6 are one malformed record.
+        var good = string.Concat(Enumerable.Range(0, 100).Select(i => $"{i},{i}\n"));
+        _harness.Write("in.csv", "a,b\n1,2\n3,\"oops\n4,5\n6,7\n8,9\"z\n" + good);
+
+        var run = await _harness.RunAsync("in.csv", new ExampleGenOptions { MaxMalformedFraction = 0.1 });
+
+        Assert.Equal(101, run.Int64("row_count"));
+        Assert.Equal(4, run.Int64("skipped_rows"));
+        Assert.Contains(run.Log, l => l.Contains("lines 3-6", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Execute_StrayQuoteSwallowingLines_CountsTowardFraction()
+    {
+        var good = string.Concat(Enumerable.Range(0, 19).Select(i => $"{i},{i}\n"));
+        _harness.Write("in.csv", "a,b\n1,2\n3,\"oops\n4,5\n6,7\n8,9\"z\n" + good);
+
+        var ex = await Assert.ThrowsAsync<DataValidationException>(
+            () => _harness.RunAsync("in.csv", new ExampleGenOptions { MaxMalformedFraction = 0.1 }));
+
+        Assert.Contains("4 of 24 rows are malformed", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_UnclosedQuoteWithinFraction_FailsNamingQuoteLine()
+    {
+        var path = _harness.Write("in.csv", "a,b\n1,2\n3,4\n5,\"open\n6,7\n8,9\n");
+
+        var ex = await Assert.ThrowsAsync<MalformedInputException>(
+            () => _harness.RunAsync("in.csv", new ExampleGenOptions { MaxMalformedFraction = 0.9 }));
+
+        Assert.Equal(path, ex.File);
+        Assert.Equal(4, ex.Row);
+        Assert.Contains("a quote opened at line 4 is never closed before the end of the file", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_UnclosedQuoteInLaterField_NamesLineWhereQuoteOpened()
+    {
+        _harness.Write("in.csv", "a,b\n\"multi\nline\",\"open\n1,2\n");
+
+        var ex = await Assert.ThrowsAsync<MalformedInputException>(() => _harness.RunAsync("in.csv"));
+
+        Assert.Equal(3, ex.Row);
+        Assert.Contains("a quote opened at line 3 is never closed", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_Utf8BomAndCrLf_HeaderNameWithoutBom()
+    {
+        var path = _harness.PathOf("in.csv");
+        await File.WriteAllBytesAsync(path, [0xEF, 0xBB, 0xBF, .. "id,v\r\n1,2\r\n3,4\r\n"u8]);
+
+        var run = await _harness.RunAsync("in.csv", ExampleGenHarness.OneSplit());
+        var table = await run.TableAsync("all");
+
+        Assert.Equal(["id", "v"], table.Columns.Select(c => c.Name));
+        Assert.Equal([1d, 3d], ((NumericColumn)table["id"]).Values);
+        Assert.Equal([2d, 4d], ((NumericColumn)table["v"]).Values);
+    }
+
+    [Fact]
+    public async Task Execute_DuplicateHeaderNames_NamesColumnAndLine()
+    {
+        _harness.Write("in.csv", "\n\nid,v, id\n1,2,3\n");
+
+        var ex = await Assert.ThrowsAsync<DataValidationException>(() => _harness.RunAsync("in.csv"));
+
+        Assert.Contains("line 3: column 'id' appears twice in the header", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_InvalidUtf8_IsMalformedNamingLine()
+    {
+        var path = _harness.PathOf("in.csv");
+        await File.WriteAllBytesAsync(path, [.. "id,city\n1,Bern\n2,Z"u8, 0xFC, .. "rich\n3,Basel\n"u8]);
+
+        var ex = await Assert.ThrowsAsync<MalformedInputException>(
+            () => _harness.RunAsync("in.csv", new ExampleGenOptions { MaxMalformedFraction = 0.5 }));
+
+        Assert.Equal(3, ex.Row);
+        Assert.Contains("not valid UTF-8", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -140,4 +140,72 @@ public sealed class ExampleGenJsonTests : IDisposable
 
         Assert.Contains("has no rows", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Execute_WhitespaceOnlyString_IsMissingNotText()
+    {
+        _harness.Write("in.jsonl", "{\"x\": 1}\n{\"x\": \"  \"}\n{\"x\": \"\\t\"}\n{\"x\": 2}\n");
+
+        var run = await _harness.RunAsync("in.jsonl", ExampleGenHarness.OneSplit());
+        var x = Assert.IsType<NumericColumn>((await run.TableAsync("all"))["x"]);
+
+        Assert.Equal([1d, double.NaN, double.NaN, 2d], x.Values);
+    }
+
+    [Fact]
+    public async Task Execute_MissingValuesOption_StringsAndNumberLiteralsAreMissing()
+    {
+        _harness.Write("in.jsonl", "{\"x\": 1}\n{\"x\": \"NA\"}\n{\"x\": -999}\n{\"x\": 2}\n");
+        var options = ExampleGenHarness.OneSplit(new ExampleGenOptions { MissingValues = ["", "NA", "-999"] });
+
+        var run = await _harness.RunAsync("in.jsonl", options);
+        var x = Assert.IsType<NumericColumn>((await run.TableAsync("all"))["x"]);
+
+        Assert.Equal([1d, double.NaN, double.NaN, 2d], x.Values);
+    }
+
+    [Fact]
+    public async Task Execute_ForcedNumericNaNString_IsMalformed()
+    {
+        _harness.Write("in.jsonl", "{\"x\": 1}\n{\"x\": \"NaN\"}\n");
+        var options = new ExampleGenOptions { ColumnKinds = new Dictionary<string, ColumnKind> { ["x"] = ColumnKind.Numeric } };
+
+        var ex = await Assert.ThrowsAsync<MalformedInputException>(() => _harness.RunAsync("in.jsonl", options));
+
+        Assert.Equal(2, ex.Row);
+        Assert.Contains("non-finite number 'NaN' in column 'x'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_BareNaNInJsonArray_SaysItIsNotJson()
+    {
+        _harness.Write("in.json", "[{\"a\": 1},\n{\"a\": NaN}]");
+
+        var ex = await Assert.ThrowsAsync<MalformedInputException>(() => _harness.RunAsync("in.json"));
+
+        Assert.Equal(2, ex.Row);
+        Assert.Contains("bare NaN", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_KeysAsValues_FailsAtColumnLimit()
+    {
+        _harness.Write("in.jsonl", "{" + string.Join(", ", Enumerable.Range(0, 10_001).Select(i => $"\"user_{i}\": 1")) + "}\n");
+
+        var ex = await Assert.ThrowsAsync<DataValidationException>(() => _harness.RunAsync("in.jsonl"));
+
+        Assert.Contains("more than 10000 columns (at 'user_10000')", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_InvalidUtf8_IsMalformedNamingLine()
+    {
+        var path = _harness.PathOf("in.jsonl");
+        await File.WriteAllBytesAsync(path, [.. "{\"city\": \"Bern\"}\n{\"city\": \"Z"u8, 0xFC, .. "rich\"}\n"u8]);
+
+        var ex = await Assert.ThrowsAsync<MalformedInputException>(() => _harness.RunAsync("in.jsonl"));
+
+        Assert.Equal(2, ex.Row);
+        Assert.Contains("not valid UTF-8", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -26,6 +26,30 @@ public sealed class ExampleGenSpanTests : IDisposable
     }
 
     [Fact]
+    public async Task Resolve_NoSpanPlaceholder_RecordsNoSpanFactOrProperty()
+    {
+        _harness.Write("data/penguins.csv", "x\n1\n");
+
+        var run = await _harness.RunAsync("data/penguins.csv", ExampleGenHarness.OneSplit());
+
+        // A made-up span 0 would make ExampleValidator look for a previous span < 0 and never find a baseline.
+        Assert.False(run.External.Facts.ContainsKey("span"));
+        Assert.False(run.Properties.ContainsKey("span"));
+        Assert.False(run.Properties.ContainsKey("version"));
+    }
+
+    [Fact]
+    public async Task Resolve_SpanZero_IsRecordedAsZero()
+    {
+        WriteSpan(0);
+
+        var run = await _harness.RunAsync("data/span-{SPAN}/penguins.csv", ExampleGenHarness.OneSplit());
+
+        Assert.Equal("0", run.External.Facts["span"]);
+        Assert.Equal(0, run.Int64("span"));
+    }
+
+    [Fact]
     public async Task Resolve_ExplicitSpan_ReadsThatSpan()
     {
         WriteSpan(1);

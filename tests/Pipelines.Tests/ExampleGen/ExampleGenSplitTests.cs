@@ -51,6 +51,33 @@ public sealed class ExampleGenSplitTests : IDisposable
     }
 
     [Fact]
+    public async Task Execute_ColumnsReordered_RowsKeepTheirSplit()
+    {
+        var rows = Enumerable.Range(0, 600).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},row {i},{i % 7}")).ToList();
+        _harness.Write("a.csv", "id,text,k\n" + string.Join("\n", rows) + "\n");
+        _harness.Write("b.csv", "k,id,text\n" + string.Join("\n", rows.Select(r => r.Split(',')).Select(f => $"{f[2]},{f[0]},{f[1]}")) + "\n");
+
+        var a = await _harness.RunAsync("a.csv");
+        var b = await _harness.RunAsync("b.csv");
+
+        Assert.Equal(await IdsAsync(a, "eval"), await IdsAsync(b, "eval"));
+        Assert.Equal(await IdsAsync(a, "train"), await IdsAsync(b, "train"));
+    }
+
+    [Fact]
+    public async Task Execute_CsvAndJsonOfSameRowsInOtherColumnOrder_SameSplits()
+    {
+        var rows = Enumerable.Range(0, 300).ToList();
+        _harness.Write("a.csv", "id,text\n" + string.Join("\n", rows.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},row {i}"))) + "\n");
+        _harness.Write("b.jsonl", string.Join("\n", rows.Select(i => string.Create(CultureInfo.InvariantCulture, $"{{\"text\": \"row {i}\", \"id\": {i}}}"))) + "\n");
+
+        var a = await _harness.RunAsync("a.csv");
+        var b = await _harness.RunAsync("b.jsonl");
+
+        Assert.Equal(await IdsAsync(a, "eval"), await IdsAsync(b, "eval"));
+    }
+
+    [Fact]
     public async Task Execute_PartitionKey_EqualKeysLandTogether()
     {
         var rows = Enumerable.Range(0, 2000).Select(i => $"user{i % 50},{i}");
