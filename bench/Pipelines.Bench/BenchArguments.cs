@@ -2,19 +2,20 @@ using System.Globalization;
 
 namespace Pipelines.Bench;
 
-/// <summary>The command line: <c>[orchestration|data|all] [--postgres CS] [--flights PATH] [--runs N] [--repetitions N] [--trace]</c>.</summary>
+/// <summary>The command line: <c>[orchestration|data|trainer|all] [--postgres CS] [--flights PATH] [--runs N] [--repetitions N] [--trace] [--with-valid]</c>.</summary>
 public sealed record BenchArguments
 {
     public const string PostgresVariable = "PIPELINES_BENCH_POSTGRES";
 
     public const string Usage =
-        "usage: Pipelines.Bench [orchestration|data|all] [--postgres \"Host=...\"] [--flights path/to/flights-3m.parquet] " +
-        "[--runs 10] [--repetitions 3] [--trace]\n" +
+        "usage: Pipelines.Bench [orchestration|data|trainer|all] [--postgres \"Host=...\"] [--flights path/to/flights-3m.parquet] " +
+        "[--runs 10] [--repetitions 3] [--trace] [--with-valid]\n" +
         $"  --postgres    admin connection string of a PostgreSQL server (a fresh database is created per run); default: ${PostgresVariable}\n" +
         "  --flights     the benchmark Parquet file; default: shared/data/flights-3m.parquet found by walking up from the current directory\n" +
         "  --runs        timed 10-node pipeline runs per store (after one warm-up run)\n" +
-        "  --repetitions timed repetitions of each data phase (after one warm-up); the median is reported\n" +
-        "  --trace       print where each hop's time goes (EF Core commands and Npgsql/Hangfire commands with timestamps)";
+        "  --repetitions timed repetitions of each data phase and trainer (after one warm-up); the median is reported\n" +
+        "  --trace       print where each hop's time goes (EF Core commands and Npgsql/Hangfire commands with timestamps)\n" +
+        "  --with-valid  trainer: also time native LightGBM with the eval split as validation data (binary_logloss every iteration)";
 
     public string Verb { get; init; } = "all";
 
@@ -28,9 +29,13 @@ public sealed record BenchArguments
 
     public bool Trace { get; init; }
 
+    public bool NativeWithValidation { get; init; }
+
     public bool RunsOrchestration => Verb is "all" or "orchestration";
 
     public bool RunsData => Verb is "all" or "data";
+
+    public bool RunsTrainer => Verb is "all" or "trainer";
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with the usage on a bad argument.</summary>
     public static BenchArguments Parse(IReadOnlyList<string> args)
@@ -41,7 +46,7 @@ public sealed record BenchArguments
             var arg = args[i];
             switch (arg)
             {
-                case "orchestration" or "data" or "all":
+                case "orchestration" or "data" or "trainer" or "all":
                     result = result with { Verb = arg };
                     break;
                 case "--postgres":
@@ -58,6 +63,9 @@ public sealed record BenchArguments
                     break;
                 case "--trace":
                     result = result with { Trace = true };
+                    break;
+                case "--with-valid":
+                    result = result with { NativeWithValidation = true };
                     break;
                 default:
                     throw new ArgumentException($"unknown argument '{arg}'\n{Usage}");

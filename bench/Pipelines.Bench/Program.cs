@@ -33,6 +33,11 @@ public static class Program
             checks.AddRange(await DataSuite.RunAsync(arguments));
         }
 
+        if (arguments.RunsTrainer)
+        {
+            checks.AddRange(await TrainerSuite.RunAsync(arguments));
+        }
+
         Console.WriteLine();
         Console.WriteLine("## Targets");
         foreach (var check in checks)

@@ -5,7 +5,9 @@ namespace Pipelines.Bench;
 /// <summary>Prints benchmark rows as a Markdown table.</summary>
 public static class Table
 {
-    public static void Print(string title, IReadOnlyList<BenchResult> rows, IReadOnlyList<(string Metric, string Target)>? targets = null)
+    /// <param name="formats">a .NET number format per column name (e.g. "0.00000" for an AUC); other columns use the default.</param>
+    public static void Print(string title, IReadOnlyList<BenchResult> rows, IReadOnlyList<(string Metric, string Target)>? targets = null,
+        IReadOnlyDictionary<string, string>? formats = null)
     {
         Console.WriteLine();
         Console.WriteLine($"## {title}");
@@ -14,7 +16,7 @@ public static class Table
         Console.WriteLine("|---|" + string.Concat(columns.Select(_ => "---:|")));
         foreach (var row in rows)
         {
-            Console.WriteLine($"| {row.Label} | " + string.Join(" | ", columns.Select(c => row.Values.TryGetValue(c, out var v) ? Format(v) : "")) + " |");
+            Console.WriteLine($"| {row.Label} | " + string.Join(" | ", columns.Select(c => row.Values.TryGetValue(c, out var v) ? Format(v, formats?.GetValueOrDefault(c)) : "")) + " |");
         }
 
         foreach (var (metric, target) in targets ?? [])
@@ -23,5 +25,5 @@ public static class Table
         }
     }
 
-    private static string Format(double v) => Math.Abs(v) >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Format(double v, string? format) => format is not null ? v.ToString(format, CultureInfo.InvariantCulture) : Math.Abs(v) >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -22,5 +22,6 @@ public sealed record TargetCheck(string Name, string Unit, double Limit, bool At
         ? $"{Name}: {Format(m)} {Unit} (target {TargetText}) — {(Met ? "MET" : "NOT MET")}"
         : $"{Name}: target {TargetText} — SKIPPED ({SkipReason})";
 
-    private static string Format(double v) => v.ToString(Math.Abs(v) >= 100 ? "N0" : "0.##", CultureInfo.InvariantCulture);
+    // Small limits (an AUC difference of 0.002) keep their digits; everything else as before.
+    private static string Format(double v) => v.ToString(Math.Abs(v) >= 100 ? "N0" : Math.Abs(v) is > 0 and < 0.1 ? "0.#####" : "0.##", CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,410 @@
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Pipelines.Data;
+
+namespace Pipelines.Components;
+
+/// <summary>Global feature importance (permutation on raw columns, GBDT gain) and per-prediction contributions (occlusion on
+/// raw columns) of the candidate model, on a seeded sample of the eval rows.</summary>
+internal static class Explainer
+{
+    /// <summary>Computes permutation importance and contributions on a sample of the labelled rows.</summary>
+    public static (PermutationImportance? Permutation, FeatureContributions? Contributions) Explain(
+        ModelScorer scorer,
+        Predictions candidate,
+        ColumnarTable table,
+        EvaluatorOptions options,
+        string labelColumn,
+        List<EvaluationWarning> warnings,
+        CancellationToken cancellationToken)
+    {
+        if (options.ExplainMaxRows <= 0)
+        {
+            return (null, null);
+        }
+
+        var features = Features(scorer, table, labelColumn, options.GroupColumn);
+        var labelled = Enumerable.Range(0, candidate.Count).Where(r => !double.IsNaN(candidate.Labels[r])).ToArray();
+        if (features.Count == 0 || labelled.Length == 0)
+        {
+            warnings.Add(new EvaluationWarning(EvaluationWarningKind.ExplainabilityUnavailable,
+                features.Count == 0 ? "No raw input column of the model is in the eval split: no feature importance or contributions." : "No labelled eval row: no feature importance or contributions."));
+            return (null, null);
+        }
+
+        var random = new Random(options.Seed);
+        var sample = Sample(labelled, options.ExplainMaxRows, random);
+        var sampleTable = table.Gather(sample);
+        var basePredictions = scorer.Score(sampleTable);
+        var permutation = Permutation(scorer, basePredictions, sampleTable, features, options, random, warnings, cancellationToken);
+        var contributions = Contributions(scorer, basePredictions, sampleTable, sample, features, options.ContributionRows);
+        return (permutation, contributions);
+    }
+
+    /// <summary>GBDT split-gain importance from the predictor inside the saved chain, when reachable.</summary>
+    public static GainImportance Gain(ModelScorer scorer)
+    {
+        var predictor = Flatten(scorer.Model).OfType<ISingleFeaturePredictionTransformer<object>>().LastOrDefault();
+        if (predictor is null)
+        {
+            return new GainImportance(false, "The saved model has no single-feature-vector predictor (ML.NET prediction transformer) to read gains from.", []);
+        }
+
+        float[]? weights;
+        string? reason;
+        try
+        {
+            weights = FeatureWeights(predictor.Model, out reason);
+        }
+        catch (Exception e) when (e is TargetInvocationException or AmbiguousMatchException or InvalidOperationException or NotSupportedException or InvalidCastException)
+        {
+            weights = null;
+            reason = $"Reading gains from {predictor.Model.GetType().Name} failed: {e.Message}";
+        }
+
+        if (weights is null)
+        {
+            return new GainImportance(false, reason, []);
+        }
+
+        var names = SlotNames(scorer, predictor.FeatureColumnName, weights.Length);
+        var total = weights.Sum(w => (double)w);
+        var features = weights.Select((w, i) => new FeatureGain(names[i], w, total > 0 ? w / total : 0))
+            .OrderByDescending(f => f.Gain).ThenBy(f => f.Feature, StringComparer.Ordinal).ToList();
+        return new GainImportance(true, null, features);
+    }
+
+    private static PermutationImportance? Permutation(
+        ModelScorer scorer,
+        Predictions basePredictions,
+        ColumnarTable sampleTable,
+        IReadOnlyList<int> features,
+        EvaluatorOptions options,
+        Random random,
+        List<EvaluationWarning> warnings,
+        CancellationToken cancellationToken)
+    {
+        var task = basePredictions.Task;
+        var metric = options.ImportanceMetric is { } requested
+            ? MetricNames.Resolve(task, requested, options.NdcgAt)
+            : DefaultMetric(task, options.NdcgAt, basePredictions.HasProbability);
+        if (metric is null)
+        {
+            warnings.Add(new EvaluationWarning(EvaluationWarningKind.ExplainabilityUnavailable,
+                $"ImportanceMetric '{options.ImportanceMetric}' is not computed for task {task}: no permutation importance.", Metric: options.ImportanceMetric));
+            return null;
+        }
+
+        if (Measure(basePredictions, metric, options.NdcgAt) is not { } value)
+        {
+            warnings.Add(new EvaluationWarning(EvaluationWarningKind.ExplainabilityUnavailable,
+                $"{metric} is undefined on the importance sample ({sampleTable.RowCount} rows): no permutation importance. Set EvaluatorOptions.ImportanceMetric to a metric defined on the eval split.", Metric: metric));
+            return null;
+        }
+
+        var lowerIsBetter = MetricNames.IsLowerBetter(metric);
+        var repeats = Math.Max(1, options.PermutationRepeats);
+        var result = new List<ColumnImportance>(features.Count);
+        var n = sampleTable.RowCount;
+        foreach (var f in features)
+        {
+            var drops = new double[repeats];
+            for (var r = 0; r < repeats; r++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var permutation = new int[n];
+                for (var i = 0; i < n; i++)
+                {
+                    permutation[i] = i;
+                }
+
+                random.Shuffle(permutation);
+                var shuffled = Replace(sampleTable, f, sampleTable.Columns[f].Gather(permutation));
+                var permuted = Measure(scorer.Score(shuffled), metric, options.NdcgAt) ?? double.NaN;
+                drops[r] = lowerIsBetter ? permuted - value : value - permuted;
+            }
+
+            var mean = drops.Average();
+            var std = Math.Sqrt(drops.Sum(d => (d - mean) * (d - mean)) / drops.Length);
+            result.Add(new ColumnImportance(sampleTable.Columns[f].Name, mean, std));
+        }
+
+        return new PermutationImportance(metric, n, repeats, options.Seed, value,
+            [.. result.OrderByDescending(c => c.Importance).ThenBy(c => c.Column, StringComparer.Ordinal)]);
+    }
+
+    private static FeatureContributions? Contributions(
+        ModelScorer scorer,
+        Predictions basePredictions,
+        ColumnarTable sampleTable,
+        int[] sample,
+        IReadOnlyList<int> features,
+        int rowCount)
+    {
+        var k = Math.Min(rowCount, sampleTable.RowCount);
+        if (k <= 0)
+        {
+            return null;
+        }
+
+        // One table of k × (features + 1) rows: each explained row, then a copy per feature with that feature at its reference.
+        var width = features.Count + 1;
+        var rows = new int[k * width];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = i / width;
+        }
+
+        var variants = sampleTable.Gather(rows);
+        var reference = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var j = 0; j < features.Count; j++)
+        {
+            var column = variants.Columns[features[j]];
+            switch (column)
+            {
+                case NumericColumn numeric:
+                {
+                    var median = Median(((NumericColumn)sampleTable.Columns[features[j]]).Values);
+                    reference[column.Name] = double.IsNaN(median) ? null : ModelScorer.Format(median);
+                    for (var i = 0; i < k; i++)
+                    {
+                        numeric.Values[(i * width) + 1 + j] = median;
+                    }
+
+                    break;
+                }
+
+                case TextColumn text:
+                {
+                    var mode = Mode(((TextColumn)sampleTable.Columns[features[j]]).Codes);
+                    reference[column.Name] = mode < 0 ? null : text.Dictionary[mode];
+                    for (var i = 0; i < k; i++)
+                    {
+                        text.Codes[(i * width) + 1 + j] = mode;
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        var scored = scorer.Score(variants);
+        var task = basePredictions.Task;
+        var explained = new List<RowContribution>(k);
+        for (var i = 0; i < k; i++)
+        {
+            var original = i * width;
+            var predictedClass = basePredictions.Predicted[i];
+            var output = scored.ExplainedOutput(original, predictedClass);
+            var contributions = new List<ColumnContribution>(features.Count);
+            for (var j = 0; j < features.Count; j++)
+            {
+                var column = sampleTable.Columns[features[j]];
+                var value = column.GetValue(i) switch
+                {
+                    null => null,
+                    double d => ModelScorer.Format(d),
+                    DateTime t => t.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    var o => o.ToString(),
+                };
+                contributions.Add(new ColumnContribution(column.Name, value, output - scored.ExplainedOutput(original + 1 + j, predictedClass)));
+            }
+
+            explained.Add(new RowContribution(sample[i], basePredictions.LabelText(i), basePredictions.PredictionText(i), output,
+                [.. contributions.OrderByDescending(c => Math.Abs(c.Contribution)).ThenBy(c => c.Column, StringComparer.Ordinal)]));
+        }
+
+        var what = task switch
+        {
+            EvaluationTask.BinaryClassification => basePredictions.HasProbability ? "Probability" : "Score",
+            EvaluationTask.MulticlassClassification => "Probability of the predicted class",
+            _ => "Score",
+        };
+        return new FeatureContributions("occlusion", what, reference, explained);
+    }
+
+    private static string DefaultMetric(EvaluationTask task, int ndcgAt, bool hasProbability) => task switch
+    {
+        EvaluationTask.BinaryClassification => MetricNames.Auc,
+        EvaluationTask.MulticlassClassification => MetricNames.LogLoss,
+        EvaluationTask.Regression => MetricNames.Rmse,
+        _ => MetricNames.NdcgName(ndcgAt),
+    };
+
+    private static double? Measure(Predictions predictions, string metric, int ndcgAt)
+    {
+        var all = Enumerable.Range(0, predictions.Count).ToArray();
+        return SliceMetrics.Compute(predictions, all, ndcgAt, SliceEvaluation.OverallName, SliceMetrics.CandidateRole, null, out _).Get(metric);
+    }
+
+    private static List<int> Features(ModelScorer scorer, ColumnarTable table, string labelColumn, string? groupColumn)
+    {
+        var inputs = scorer.InputSchema.Where(c => !c.IsHidden).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var features = new List<int>();
+        for (var i = 0; i < table.Columns.Count; i++)
+        {
+            var name = table.Columns[i].Name;
+            if (name != labelColumn && name != groupColumn && (inputs.Count == 0 || inputs.Contains(name)))
+            {
+                features.Add(i);
+            }
+        }
+
+        return features;
+    }
+
+    private static int[] Sample(int[] rows, int max, Random random)
+    {
+        if (rows.Length <= max)
+        {
+            return rows;
+        }
+
+        var copy = (int[])rows.Clone();
+        for (var i = 0; i < max; i++)
+        {
+            var j = random.Next(i, copy.Length);
+            (copy[i], copy[j]) = (copy[j], copy[i]);
+        }
+
+        var sample = copy[..max];
+        Array.Sort(sample);
+        return sample;
+    }
+
+    private static ColumnarTable Replace(ColumnarTable table, int index, Column column)
+    {
+        var columns = table.Columns.ToArray();
+        columns[index] = column;
+        return new ColumnarTable(columns);
+    }
+
+    private static double Median(double[] values)
+    {
+        var present = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        return present.Length == 0 ? double.NaN
+            : present.Length % 2 == 1 ? present[present.Length / 2]
+            : (present[(present.Length / 2) - 1] + present[present.Length / 2]) / 2;
+    }
+
+    private static int Mode(int[] codes)
+    {
+        var counts = new Dictionary<int, int>();
+        foreach (var c in codes)
+        {
+            if (c >= 0)
+            {
+                counts[c] = counts.GetValueOrDefault(c) + 1;
+            }
+        }
+
+        return counts.Count == 0 ? -1 : counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key).First().Key;
+    }
+
+    private static IEnumerable<ITransformer> Flatten(ITransformer transformer)
+    {
+        if (transformer is IEnumerable<ITransformer> chain)
+        {
+            foreach (var inner in chain)
+            {
+                foreach (var t in Flatten(inner))
+                {
+                    yield return t;
+                }
+            }
+        }
+        else
+        {
+            yield return transformer;
+        }
+    }
+
+    // Tree ensembles expose gains through GetFeatureWeights. Calibrated binary models wrap the ensemble (SubModel); LightGBM
+    // multiclass models are one-versus-all over per-class ensembles that ML.NET keeps in a non-public field, read by reflection
+    // (if ML.NET renames it, gains are reported unavailable rather than failing the evaluation).
+    private static float[]? FeatureWeights(object model, out string? reason)
+    {
+        reason = null;
+        switch (model)
+        {
+            case TreeEnsembleModelParameters trees:
+            {
+                VBuffer<float> weights = default;
+                trees.GetFeatureWeights(ref weights);
+                return weights.DenseValues().ToArray();
+            }
+
+            case OneVersusAllModelParameters ova:
+            {
+                var impl = typeof(OneVersusAllModelParameters).GetField("_impl", BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(ova);
+                const BindingFlags members = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
+                var predictors = (impl?.GetType().GetProperty("Predictors", members)?.GetValue(impl)
+                    ?? impl?.GetType().GetField("Predictors", members)?.GetValue(impl)) as Array;
+                if (predictors is null)
+                {
+                    reason = "The one-versus-all model's per-class predictors are not reachable in this ML.NET version.";
+                    return null;
+                }
+
+                float[]? sum = null;
+                foreach (var p in predictors)
+                {
+                    if (p is null || FeatureWeights(p, out reason) is not { } w)
+                    {
+                        return null;
+                    }
+
+                    sum ??= new float[w.Length];
+                    for (var i = 0; i < Math.Min(w.Length, sum.Length); i++)
+                    {
+                        sum[i] += w[i];
+                    }
+                }
+
+                return sum;
+            }
+
+            default:
+            {
+                // Calibrated models redeclare SubModel down their hierarchy: take the most derived declaration.
+                for (var type = model.GetType(); type is not null; type = type.BaseType)
+                {
+                    if (type.GetProperty("SubModel", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)?.GetValue(model) is { } sub)
+                    {
+                        return FeatureWeights(sub, out reason);
+                    }
+                }
+
+                reason = $"The predictor {model.GetType().Name} is not a tree ensemble: it has no split gains.";
+                return null;
+            }
+        }
+    }
+
+    private static string[] SlotNames(ModelScorer scorer, string featureColumn, int size)
+    {
+        var names = Enumerable.Range(0, size).Select(i => $"f{i}").ToArray();
+        var schema = scorer.Model.GetOutputSchema(scorer.InputSchema);
+        if (schema.GetColumnOrNull(featureColumn) is { } column
+            && column.Annotations.Schema.GetColumnOrNull("SlotNames") is { Type: VectorDataViewType { ItemType: TextDataViewType } })
+        {
+            VBuffer<ReadOnlyMemory<char>> slots = default;
+            column.GetSlotNames(ref slots);
+            var i = 0;
+            foreach (var s in slots.DenseValues())
+            {
+                if (i < size && !s.IsEmpty)
+                {
+                    names[i] = s.ToString();
+                }
+
+                i++;
+            }
+        }
+
+        return names;
+    }
+}

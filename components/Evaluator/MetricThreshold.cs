@@ -1,0 +1,15 @@
+namespace Pipelines.Components;
+
+/// <summary>
+/// A bound on a metric's value (TFX <c>GenericValueThreshold</c>): the model passes when
+/// <c>Lower &lt;= value &lt;= Upper</c> (both inclusive; an unset bound is open). A metric that cannot be computed fails
+/// the threshold with the reason.
+/// </summary>
+/// <param name="Metric">A metric name of <see cref="MetricNames"/>, e.g. <c>"AUC"</c>, <c>"MicroAccuracy"</c>,
+/// <c>"Recall[Gentoo]"</c>.</param>
+/// <param name="Lower">Inclusive lower bound, or null.</param>
+/// <param name="Upper">Inclusive upper bound, or null.</param>
+/// <param name="Slice">Where it applies: null = overall; <c>"island=Biscoe"</c> = that slice; <c>"island=*"</c> = every slice
+/// of that column (each judged on its own). Slices smaller than <see cref="EvaluatorOptions.MinSliceSize"/> are skipped with
+/// a note; a named slice with no rows fails.</param>
+public sealed record MetricThreshold(string Metric, double? Lower = null, double? Upper = null, string? Slice = null);
