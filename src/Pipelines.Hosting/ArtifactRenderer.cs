@@ -14,17 +14,33 @@ internal static class ArtifactRenderer
         switch (artifact.Type)
         {
             case nameof(Examples):
-                var props = string.Join(", ", artifact.Properties
+                var counts = string.Join(", ", artifact.Properties
                     .Where(p => p.Key.StartsWith("row_count", StringComparison.Ordinal) || p.Key is "span" or "version" or "skipped_rows")
                     .OrderBy(p => p.Key, StringComparer.Ordinal)
                     .Select(p => $"{p.Key}={p.Value}"));
-                AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(nodeId)}[/] examples #{artifact.Id}: {Markup.Escape(props)}");
+                AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(nodeId)}[/] examples #{artifact.Id}: {Markup.Escape(counts)}");
                 break;
             case nameof(ExampleStatistics):
                 await RenderStatisticsAsync(nodeId, artifact, ct).ConfigureAwait(false);
                 break;
             case nameof(ExampleAnomalies):
                 await RenderAnomaliesAsync(nodeId, artifact, ct).ConfigureAwait(false);
+                break;
+            case nameof(ModelEvaluation):
+                var path = Path.Combine(artifact.Uri, "evaluation.json");
+                if (File.Exists(path))
+                {
+                    var evaluation = await Components.EvaluationResult.LoadAsync(path, ct).ConfigureAwait(false);
+                    AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(nodeId)}[/] evaluation #{artifact.Id}");
+                    Console.WriteLine(evaluation.FormatSummary());
+                }
+
+                break;
+            case nameof(Model):
+            case nameof(HyperParameters):
+            case nameof(ModelBlessing):
+                var props = string.Join(", ", artifact.Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+                AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(nodeId)}[/] {artifact.Type} #{artifact.Id}: {Markup.Escape(props)}");
                 break;
         }
     }
