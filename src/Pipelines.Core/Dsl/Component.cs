@@ -10,6 +10,7 @@ public abstract class Component
 {
     private readonly List<InputPort> _inputs = [];
     private readonly List<OutputPort> _outputs = [];
+    private readonly List<Component> _after = [];
 
     /// <summary>Creates a component with a node id (defaults to the type name) and the caller's location.</summary>
     protected Component(string? id, SourceLocation definedAt)
@@ -47,6 +48,30 @@ public abstract class Component
 
     /// <summary>Inputs resolved from the metadata store instead of wired (e.g. the previous span's statistics).</summary>
     public virtual IReadOnlyList<ResolvedInputPort> ResolvedInputPorts => [];
+
+    /// <summary>Nodes this one must wait for without reading their outputs (see <see cref="RunAfter"/>).</summary>
+    public IReadOnlyList<Component> RunsAfter => _after;
+
+    /// <summary>
+    /// Makes this node wait for <paramref name="others"/> to succeed, without reading their outputs (TFX's
+    /// <c>add_upstream_node</c>): e.g. <c>transform.RunAfter(exampleValidator)</c> so that data anomalies stop the run before
+    /// training. When one of them fails, this node is canceled like any descendant.
+    /// </summary>
+    /// <returns>This component, for chaining.</returns>
+    public Component RunAfter(params Component[] others)
+    {
+        ArgumentNullException.ThrowIfNull(others);
+        foreach (var other in others)
+        {
+            ArgumentNullException.ThrowIfNull(other, nameof(others));
+            if (!_after.Contains(other))
+            {
+                _after.Add(other);
+            }
+        }
+
+        return this;
+    }
 
     /// <summary>Wires (or re-wires) a declared input to a channel.</summary>
     /// <exception cref="PipelineDefinitionException">The port is not declared.</exception>

@@ -105,6 +105,15 @@ public sealed partial class Pipeline
     {
         foreach (var c in list)
         {
+            foreach (var other in c.RunsAfter)
+            {
+                if (!_byId.TryGetValue(other.Id, out var known) || !ReferenceEquals(known, other))
+                {
+                    throw new PipelineDefinitionException(
+                        $"Node '{c.Id}' ({c.DefinedAt}) runs after node '{other.Id}' ({other.DefinedAt}), which is not in pipeline '{Name}'. Add it to the component list.");
+                }
+            }
+
             foreach (var port in c.InputPorts)
             {
                 if (port.Channel is null)
@@ -138,7 +147,8 @@ public sealed partial class Pipeline
     {
         var parents = list.ToDictionary(
             c => c.Id,
-            c => (IReadOnlyList<string>)c.InputPorts.Where(p => p.Channel is not null).Select(p => p.Channel!.Producer.Id).Distinct().ToList(),
+            c => (IReadOnlyList<string>)c.InputPorts.Where(p => p.Channel is not null).Select(p => p.Channel!.Producer.Id)
+                .Concat(c.RunsAfter.Select(a => a.Id)).Distinct().ToList(),
             StringComparer.Ordinal);
         var children = list.ToDictionary(c => c.Id, _ => new List<string>(), StringComparer.Ordinal);
         foreach (var c in list)

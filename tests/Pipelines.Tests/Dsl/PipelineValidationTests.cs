@@ -97,3 +97,38 @@ public sealed class PipelineValidationTests
         Assert.Contains("Declared inputs: in", ex.Message);
     }
 }
+
+public sealed class RunAfterTests
+{
+    [Fact]
+    public void RunAfter_AddsAnOrderingEdgeWithoutData()
+    {
+        var a = new Node("a");
+        var gate = new Node("gate", [("in", typeof(Examples), a.Out, true)]);
+        var train = new Node("train", [("in", typeof(Examples), a.Out, true)]);
+        train.RunAfter(gate);
+        var pipeline = new Pipeline("p", [a, train, gate]);
+        Assert.Equal(["a", "gate", "train"], pipeline.Components.Select(c => c.Id));
+        Assert.Equal(["a", "gate"], pipeline.ParentsOf("train"));
+        Assert.Contains("train", pipeline.DescendantsOf("gate"));
+    }
+
+    [Fact]
+    public void RunAfter_NodeOutsidePipeline_IsRejected()
+    {
+        var outside = new Node("outside");
+        var a = new Node("a");
+        a.RunAfter(outside);
+        var ex = Assert.Throws<PipelineDefinitionException>(() => new Pipeline("p", [a]));
+        Assert.Contains("runs after node 'outside'", ex.Message);
+    }
+
+    [Fact]
+    public void RunAfter_Cycle_IsRejected()
+    {
+        var a = new Node("a");
+        var b = new Node("b", [("in", typeof(Examples), a.Out, true)]);
+        a.RunAfter(b);
+        Assert.Contains("has a cycle", Assert.Throws<PipelineDefinitionException>(() => new Pipeline("p", [a, b])).Message);
+    }
+}
