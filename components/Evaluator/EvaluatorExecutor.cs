@@ -31,7 +31,8 @@ public sealed class EvaluatorExecutor : IExecutor<EvaluatorOptions>
         }
 
         var table = await LoadSplitAsync(examples, options.EvalSplit, options.SliceColumns, cancellationToken).ConfigureAwait(false);
-        var spec = new ScoringSpec(task, label, groupColumn, options.PositiveClass ?? model.GetString("positive_class"));
+        var spec = new ScoringSpec(task, label, groupColumn, options.PositiveClass ?? model.GetString("positive_class"),
+            options.PositiveAbove ?? model.GetDouble("positive_above"));
         var warnings = new List<EvaluationWarning>();
 
         var candidateScorer = ModelScorer.Load(model, spec, SliceMetrics.CandidateRole);

@@ -35,6 +35,10 @@ public sealed record EvaluatorOptions
     /// case) are positive and <c>false</c>, <c>no</c>, <c>0</c> negative, and numbers are positive when greater than zero.</summary>
     public string? PositiveClass { get; init; }
 
+    /// <summary>Binary from a numeric label: positive when the label is greater than this (default: the model's
+    /// <c>positive_above</c> property, written by the Trainer's <c>PositiveAbove</c>).</summary>
+    public double? PositiveAbove { get; init; }
+
     /// <summary>Bounds on metric values.</summary>
     public IReadOnlyList<MetricThreshold> Thresholds { get; init; } = [];
 

@@ -3,8 +3,10 @@ namespace Pipelines.Components;
 /// <summary>
 /// Resolves the Evaluator's baseline: the model of the newest live <see cref="ModelBlessing"/> with <c>blessed</c> = 1 written by
 /// this Evaluator node in an earlier run of the pipeline (TFX <c>LatestBlessedModelStrategy</c>): the latest <i>blessed</i>
-/// model, not the latest model. Blessings whose model (property <c>model_id</c>) is no longer live are passed over. Empty on the
-/// first run, or while no model has been blessed.
+/// model, not the latest model. Blessings whose model (property <c>model_id</c>) is no longer live are passed over, and so is
+/// the candidate itself (same artifact or same content): re-running an unchanged pipeline then resolves the same baseline as
+/// before, so the Evaluator is reused from the cache instead of comparing the model with itself. Empty on the first run, or
+/// while no other model has been blessed.
 /// </summary>
 /// <param name="blessingPort">The Evaluator's output port holding its blessings.</param>
 public sealed class LatestBlessedModelResolver(string blessingPort = Evaluator.BlessingPort) : IInputResolver
@@ -22,6 +24,7 @@ public sealed class LatestBlessedModelResolver(string blessingPort = Evaluator.B
     public async Task<IReadOnlyList<Artifact>> ResolveAsync(InputResolutionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var candidate = context.WiredInputs.TryGetValue(Evaluator.ModelPort, out var models) && models.Count > 0 ? models[0] : null;
         var blessings = await context.Query
             .FindLiveOutputsAsync(context.PipelineName, context.NodeId, BlessingPort, context.RunId, cancellationToken)
             .ConfigureAwait(false);
@@ -33,8 +36,18 @@ public sealed class LatestBlessedModelResolver(string blessingPort = Evaluator.B
                 continue;
             }
 
+            if (candidate is not null && modelId == candidate.Id)
+            {
+                continue;
+            }
+
             if (await context.Query.GetLiveArtifactAsync(modelId, cancellationToken).ConfigureAwait(false) is Model model)
             {
+                if (candidate?.ContentHash is { } hash && model.ContentHash == hash)
+                {
+                    continue;
+                }
+
                 return [model];
             }
         }

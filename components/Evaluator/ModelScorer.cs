@@ -13,7 +13,7 @@ namespace Pipelines.Components;
 /// <param name="GroupColumn">Ranking: the group column.</param>
 /// <param name="PositiveClass">Binary: the positive label value (text, or a number for numeric labels), or null for
 /// true/yes/1 (text) and &gt; 0 (numbers).</param>
-internal sealed record ScoringSpec(EvaluationTask Task, string LabelColumn, string? GroupColumn, string? PositiveClass);
+internal sealed record ScoringSpec(EvaluationTask Task, string LabelColumn, string? GroupColumn, string? PositiveClass, double? PositiveAbove = null);
 
 /// <summary>Loads one saved ML.NET model (<c>model.zip</c> of a <see cref="Model"/> artifact) and scores raw columnar rows
 /// into <see cref="Predictions"/>.</summary>
@@ -384,6 +384,15 @@ internal sealed class ModelScorer
         if (column.Type is BooleanDataViewType or NumberDataViewType)
         {
             var number = NumberGetter(row, column);
+            if (column.Type is NumberDataViewType && _spec.PositiveAbove is { } above)
+            {
+                return () =>
+                {
+                    var v = number();
+                    return double.IsNaN(v) ? double.NaN : v > above ? 1 : 0;
+                };
+            }
+
             if (column.Type is NumberDataViewType && _spec.PositiveClass is { } p)
             {
                 if (!double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var positiveValue))

@@ -1,8 +1,8 @@
-// The penguin pipeline: predict a penguin's species from its measurements (Palmer Station data, CC0).
-// Run it:  dotnet run --project pipelines/penguin -- run
+// The penguin pipeline: predict a penguin's species from its measurements (Palmer Station data, CC0), the way TFX's
+// penguin example does. Run it:  dotnet run --project pipelines/penguin -- run
+using Penguin;
 using Pipelines;
 using Pipelines.Components;
-using Pipelines.Validation;
 
 var input = new PipelineParameter("input", Path.Combine(AppContext.BaseDirectory, "data", "penguins.csv"), "CSV file (or {SPAN} pattern) of penguin measurements");
 
@@ -11,5 +11,29 @@ var statisticsGen = new StatisticsGen(exampleGen.Outputs.Examples);
 var schemaGen = new SchemaGen(statisticsGen.Outputs.Statistics, new SchemaGenOptions { LabelColumn = "species", Task = LearningTask.Classification });
 var exampleValidator = new ExampleValidator(statisticsGen.Outputs.Statistics, schemaGen.Outputs.Schema);
 
-var pipeline = new Pipeline("penguin", [exampleGen, statisticsGen, schemaGen, exampleValidator]);
+var transform = new Transform(exampleGen.Outputs.Examples, schemaGen.Outputs.Schema, new TransformOptions { Preprocessing = typeof(PenguinPreprocessing) });
+transform.RunAfter(exampleValidator); // data anomalies stop the run before training
+
+var trainerOptions = new TrainerOptions
+{
+    Task = TrainingTask.MulticlassClassification,
+    Algorithm = new LightGbmOptions { NumberOfIterations = 60, NumberOfLeaves = 8, MinimumExampleCountPerLeaf = 5, LearningRate = 0.1 },
+};
+var tuner = new Tuner(transform.Outputs.TransformedExamples, transform.Outputs.TransformGraph, schemaGen.Outputs.Schema, new TunerOptions
+{
+    Trainer = trainerOptions,
+    Space = [new FloatRange("LearningRate", 0.03, 0.3, LogScale: true), new IntRange("NumberOfLeaves", 4, 16), new Choice("MinimumExampleCountPerLeaf", [3, 5, 10])],
+    Trials = 6,
+    MinIterations = 20,
+});
+var trainer = new Trainer(transform.Outputs.TransformedExamples, transform.Outputs.TransformGraph, schemaGen.Outputs.Schema, trainerOptions,
+    tuner.Outputs.BestHyperParameters);
+var evaluator = new Evaluator(exampleGen.Outputs.Examples, trainer.Outputs.Model, new EvaluatorOptions
+{
+    SliceColumns = ["island"],
+    Thresholds = [new MetricThreshold(MetricNames.MicroAccuracy, Lower: 0.95)],
+    ChangeThresholds = [new ChangeThreshold(MetricNames.MicroAccuracy, ChangeDirection.HigherIsBetter, MaxAbsoluteDegradation: 0.01)],
+});
+
+var pipeline = new Pipeline("penguin", [exampleGen, statisticsGen, schemaGen, exampleValidator, transform, tuner, trainer, evaluator]);
 return await PipelineHost.RunAsync(pipeline, args);

@@ -1,0 +1,566 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+using Pipelines.Validation;
+
+namespace Pipelines.Components;
+
+/// <summary>Runs <see cref="Trainer"/>: loads the transformed train (and eval) split from binary IDV, prepares the label, fits
+/// the algorithm, and saves transform graph + model as one model taking raw rows.</summary>
+public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
+{
+    private const int MaxMessages = 500;
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    /// <inheritdoc />
+    public async Task ExecuteAsync(ExecutorContext context, TrainerOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var examples = context.Input<Examples>(Trainer.ExamplesPort);
+        var graphArtifact = context.Input<TransformGraph>(Trainer.TransformGraphPort);
+        var schemaArtifact = context.Input<Schema>(Trainer.SchemaPort);
+        var hyperParametersArtifact = context.OptionalInput<HyperParameters>(Trainer.HyperParametersPort);
+        var output = context.Output<Model>(Trainer.ModelPort);
+
+        var schema = await DataSchema.LoadAsync(schemaArtifact, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, JsonElement> overrides = new Dictionary<string, JsonElement>();
+        var algorithm = options.Algorithm;
+        if (hyperParametersArtifact is not null)
+        {
+            overrides = await HyperParameterOverrides.LoadAsync(hyperParametersArtifact, cancellationToken).ConfigureAwait(false);
+            algorithm = HyperParameterOverrides.Apply(algorithm, overrides, Path.Combine(hyperParametersArtifact.Uri, HyperParameterOverrides.FileName));
+            var problems = TrainerOptionsValidation.Problems(options with { Algorithm = algorithm });
+            if (problems.Count > 0)
+            {
+                throw new DataValidationException($"The hyper-parameters of artifact {hyperParametersArtifact.Id} give invalid options: {string.Join(" ", problems)}");
+            }
+
+            context.Log($"Hyper-parameters applied: {string.Join(", ", overrides.Select(o => $"{o.Key}={o.Value.GetRawText()}"))}.");
+        }
+
+        var label = options.LabelColumn ?? schema.LabelColumn ?? throw new DataValidationException(
+            $"Node '{context.NodeId}' has no label column: the schema names none. Set {nameof(TrainerOptions)}.{nameof(TrainerOptions.LabelColumn)} or the schema's 'labelColumn'.");
+        if (examples.GetString("format") != Transform.IdvFormat)
+        {
+            throw new DataValidationException(
+                $"The examples artifact {examples.Id} wired to '{Trainer.ExamplesPort}' is not transformed examples (its 'format' property is '{examples.GetString("format") ?? "(none)"}', expected '{Transform.IdvFormat}'). Wire transform.Outputs.TransformedExamples.");
+        }
+
+        var splits = examples.SplitNames;
+        if (!splits.Contains(options.TrainSplit))
+        {
+            throw new DataValidationException(
+                $"The transformed examples artifact {examples.Id} has no '{options.TrainSplit}' split (splits: {string.Join(", ", splits)}). Set {nameof(TrainerOptions)}.{nameof(TrainerOptions.TrainSplit)}.");
+        }
+
+        var threads = algorithm.ResolvedThreads;
+        var ml = new MLContext(algorithm.Seed);
+        var messages = new List<string>();
+        ml.Log += (_, e) =>
+        {
+            if (e.Kind is ChannelMessageKind.Info or ChannelMessageKind.Warning)
+            {
+                lock (messages)
+                {
+                    if (messages.Count < MaxMessages)
+                    {
+                        messages.Add(e.Message);
+                    }
+                }
+            }
+        };
+
+        var graph = LoadGraph(ml, graphArtifact, out var rawSchema);
+        IDataView train = ml.Data.LoadFromBinary(Path.Combine(examples.SplitUri(options.TrainSplit), Transform.DataFileName));
+        IDataView? eval = options.EvalSplit != options.TrainSplit && splits.Contains(options.EvalSplit)
+            ? ml.Data.LoadFromBinary(Path.Combine(examples.SplitUri(options.EvalSplit), Transform.DataFileName))
+            : null;
+        if (algorithm is LightGbmOptions { EarlyStoppingRound: > 0 } && eval is null)
+        {
+            throw new DataValidationException(
+                $"{nameof(LightGbmOptions)}.{nameof(LightGbmOptions.EarlyStoppingRound)} needs the eval split '{options.EvalSplit}', which the transformed examples {examples.Id} do not have (splits: {string.Join(", ", splits)}). Set {nameof(TrainerOptions)}.{nameof(TrainerOptions.EvalSplit)} or turn early stopping off.");
+        }
+
+        RequireColumn(train, label, "label", $"{nameof(TrainerOptions)}.{nameof(TrainerOptions.LabelColumn)} (or the schema's labelColumn)", options.TrainSplit);
+        var feature = RequireColumn(train, options.FeatureColumn, "feature", $"{nameof(TrainerOptions)}.{nameof(TrainerOptions.FeatureColumn)}, or have the preprocessing produce it (e.g. mlContext.Transforms.Concatenate(\"Features\", ...))", options.TrainSplit);
+        if (options.Task == TrainingTask.Ranking)
+        {
+            RequireColumn(train, options.GroupColumn!, "group", $"{nameof(TrainerOptions)}.{nameof(TrainerOptions.GroupColumn)}", options.TrainSplit);
+        }
+
+        // Features must be float for ML.NET's trainers; raw numbers arrive as double. The conversion is part of the saved model.
+        var featureConversion = FeatureConversion(ml, feature, train);
+        if (featureConversion is not null)
+        {
+            train = featureConversion.Transform(train);
+            eval = eval is null ? null : featureConversion.Transform(eval);
+            context.Log($"Converting '{options.FeatureColumn}' ({feature.Type}) to float inside the model.");
+        }
+
+        var stage = Stopwatch.StartNew();
+        var labels = LabelPreparation.Create(ml, train, label, options);
+        var trainPrepared = labels.PrepareTrain(ml, train);
+        var evalPrepared = eval is null ? null : labels.PrepareEval(ml, eval);
+        var trainRows = labels.Scan.Rows - labels.Scan.Missing;
+        context.Log($"Label '{label}' scanned in {stage.Elapsed.TotalSeconds:F2} s.");
+        if (labels.Scan.Missing > 0)
+        {
+            context.Log($"Dropped {labels.Scan.Missing} train rows whose label '{label}' is missing.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var clock = Stopwatch.StartNew();
+        ITransformer model;
+        if (algorithm is LightGbmOptions lightGbm)
+        {
+            using (await LightGbmTrainingGate.EnterAsync(context.Log, cancellationToken).ConfigureAwait(false))
+            {
+                clock.Restart();
+                // LightGBM reads its input several times (label pass, bin sample, dataset load): a cache of just the columns it
+                // reads makes the later passes memory copies instead of IDV decoding and label mapping again.
+                var trainCached = ml.Data.Cache(trainPrepared, TrainingColumns(options));
+                var validation = lightGbm.EarlyStoppingRound > 0 && evalPrepared is not null ? ml.Data.Cache(evalPrepared, TrainingColumns(options)) : null;
+                model = Fit(() => FitLightGbm(ml, lightGbm, options.Task, threads, trainCached, validation), algorithm);
+            }
+        }
+        else if (algorithm is FastTreeOptions fastTree)
+        {
+            model = Fit(() => FitFastTree(ml, fastTree, options.Task, threads, trainPrepared), algorithm);
+        }
+        else
+        {
+            var custom = (CustomTrainerOptions)algorithm;
+            var module = UserCodeType.Create<ITrainingModule>(custom.Module!, $"{nameof(CustomTrainerOptions)}.{nameof(CustomTrainerOptions.Module)}");
+            var trainingContext = new TrainingContext(options.Task, trainPrepared, evalPrepared, LabelPreparation.LabelColumn, options.FeatureColumn,
+                options.Task == TrainingTask.Ranking ? LabelPreparation.GroupColumn : null, algorithm.Seed, threads, overrides, schema);
+            model = Fit(() => (module.Build(ml, trainingContext) ?? throw new DataValidationException($"{custom.Module!.FullName}.Build returned null; return an ML.NET estimator.")).Fit(trainPrepared), algorithm);
+        }
+
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+        context.Log($"Trained {algorithm.AlgorithmName} ({options.Task}) on {trainRows} rows with {threads} threads in {trainSeconds:F2} s.");
+
+        // The saved model: transform graph, feature conversion, trained model, and for multiclass the key back to the label.
+        var parts = new List<ITransformer> { graph };
+        if (featureConversion is not null)
+        {
+            parts.Add(featureConversion);
+        }
+
+        parts.Add(model);
+        var scoredTrainSchema = model.GetOutputSchema(trainPrepared.Schema);
+        if (options.Task == TrainingTask.MulticlassClassification
+            && scoredTrainSchema.GetColumnOrNull("PredictedLabel") is { Type: KeyDataViewType } predicted
+            && predicted.HasKeyValues())
+        {
+            parts.Add(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(model.Transform(trainPrepared)));
+        }
+
+        stage.Restart();
+        var chain = new TransformerChain<ITransformer>([.. parts]);
+        ml.Model.Save(chain, rawSchema, Path.Combine(output.Uri, Trainer.ModelFileName));
+        var inputColumns = InputColumns(chain, rawSchema, schema);
+        await File.WriteAllTextAsync(Path.Combine(output.Uri, Trainer.InputSchemaFileName), JsonSerializer.Serialize(inputColumns, s_json), cancellationToken)
+            .ConfigureAwait(false);
+
+        context.Log($"Model saved in {stage.Elapsed.TotalSeconds:F2} s.");
+        stage.Restart();
+        var warnings = new List<string>();
+        var evalMetrics = evalPrepared is null || options.TrainingLogEvalRows == 0
+            ? new Dictionary<string, double>()
+            : EvalMetrics(ml, options.Task, model.Transform(ml.Data.TakeRows(evalPrepared, options.TrainingLogEvalRows)), warnings);
+        long? evalRows = evalMetrics.TryGetValue("Rows", out var r) ? (long)r : null;
+        if (evalRows is not null)
+        {
+            context.Log($"Eval metrics on {evalRows} rows in {stage.Elapsed.TotalSeconds:F2} s.");
+        }
+
+        evalMetrics.Remove("Rows");
+        string[] captured;
+        lock (messages)
+        {
+            captured = [.. messages];
+        }
+
+        var earlyStopping = ParseEarlyStopping(captured);
+        var (requested, iterations) = Iterations(algorithm, model, earlyStopping, labels.Classes?.Count);
+        var log = new TrainingLog(
+            options.Task.ToString(),
+            algorithm.AlgorithmName,
+            JsonSerializer.SerializeToElement(algorithm, algorithm.GetType(), s_json),
+            overrides,
+            algorithm.Seed,
+            threads,
+            label,
+            labels.Classes,
+            trainRows,
+            labels.Scan.Missing,
+            evalRows,
+            requested,
+            iterations,
+            earlyStopping,
+            trainSeconds,
+            evalMetrics,
+            warnings,
+            captured);
+        await File.WriteAllTextAsync(Path.Combine(output.Uri, Trainer.TrainingLogFileName), JsonSerializer.Serialize(log, s_json), cancellationToken)
+            .ConfigureAwait(false);
+
+        context.SetOutputProperty(Trainer.ModelPort, "task", options.Task.ToString());
+        context.SetOutputProperty(Trainer.ModelPort, "algorithm", algorithm.AlgorithmName);
+        context.SetOutputProperty(Trainer.ModelPort, "label", label);
+        if (iterations is { } n)
+        {
+            context.SetOutputProperty(Trainer.ModelPort, "iterations", n);
+        }
+
+        context.SetOutputProperty(Trainer.ModelPort, "train_rows", trainRows);
+        context.SetOutputProperty(Trainer.ModelPort, "train_seconds", Math.Round(trainSeconds, 3));
+        if (options.PositiveAbove is { } above)
+        {
+            context.SetOutputProperty(Trainer.ModelPort, "positive_above", above);
+        }
+        else if (labels.PositiveClass is { } positive)
+        {
+            context.SetOutputProperty(Trainer.ModelPort, "positive_class", positive);
+        }
+    }
+
+    private static ITransformer LoadGraph(MLContext ml, TransformGraph artifact, out DataViewSchema rawSchema)
+    {
+        var path = Path.Combine(artifact.Uri, Transform.TransformFileName);
+        if (!File.Exists(path))
+        {
+            throw new DataValidationException($"The transform graph artifact {artifact.Id} has no {Transform.TransformFileName} (looked for '{path}'). Wire transform.Outputs.TransformGraph.");
+        }
+
+        // The user's preprocessing assembly may hold custom mappings the graph needs: register it when it can be found.
+        var userTypes = new List<Type>();
+        var descriptionPath = Path.Combine(artifact.Uri, Transform.PreprocessingFileName);
+        if (File.Exists(descriptionPath)
+            && JsonSerializer.Deserialize<PreprocessingDescription>(File.ReadAllText(descriptionPath)) is { } description
+            && Type.GetType(description.AssemblyQualifiedName, throwOnError: false) is { } type)
+        {
+            userTypes.Add(type);
+        }
+
+        return ModelLoader.Load(ml, path, out rawSchema, [.. userTypes]);
+    }
+
+    private static string[] TrainingColumns(TrainerOptions options) => options.Task == TrainingTask.Ranking
+        ? [options.FeatureColumn, LabelPreparation.LabelColumn, LabelPreparation.GroupColumn]
+        : [options.FeatureColumn, LabelPreparation.LabelColumn];
+
+    private static DataViewSchema.Column RequireColumn(IDataView data, string name, string role, string fix, string split) =>
+        data.Schema.GetColumnOrNull(name) is { IsHidden: false } column
+            ? column
+            : throw new DataValidationException(
+                $"The {role} column '{name}' is not in the transformed '{split}' split. Columns: {TransformExecutor.Describe(data.Schema)}. Set {fix}.");
+
+    private static ITransformer? FeatureConversion(MLContext ml, DataViewSchema.Column feature, IDataView train)
+    {
+        var itemType = feature.Type is VectorDataViewType vector ? vector.ItemType : feature.Type;
+        if (itemType == NumberDataViewType.Single)
+        {
+            return null;
+        }
+
+        if (itemType is not NumberDataViewType && itemType is not BooleanDataViewType)
+        {
+            throw new DataValidationException(
+                $"The feature column '{feature.Name}' is {feature.Type}; the Trainer needs a vector of numbers. Encode text in the preprocessing (e.g. OneHotEncoding, FeaturizeText) before concatenating.");
+        }
+
+        return ml.Transforms.Conversion.ConvertType(feature.Name, outputKind: DataKind.Single).Fit(train);
+    }
+
+    private static ITransformer Fit(Func<ITransformer> fit, TrainerAlgorithm algorithm)
+    {
+        try
+        {
+            return fit();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or NotSupportedException)
+        {
+            throw new DataValidationException($"{algorithm.AlgorithmName} training failed: {e.Message}", e);
+        }
+    }
+
+    private static ITransformer FitLightGbm(MLContext ml, LightGbmOptions a, TrainingTask task, int threads, IDataView train, IDataView? validation)
+    {
+        switch (task)
+        {
+            case TrainingTask.BinaryClassification:
+            {
+                var o = Configure(new LightGbmBinaryTrainer.Options { UnbalancedSets = a.UnbalancedSets }, a, threads);
+                var t = ml.BinaryClassification.Trainers.LightGbm(o);
+                return validation is null ? t.Fit(train) : t.Fit(train, validation);
+            }
+
+            case TrainingTask.MulticlassClassification:
+            {
+                var o = Configure(new LightGbmMulticlassTrainer.Options(), a, threads);
+                var t = ml.MulticlassClassification.Trainers.LightGbm(o);
+                return validation is null ? t.Fit(train) : t.Fit(train, validation);
+            }
+
+            case TrainingTask.Regression:
+            {
+                var o = Configure(new LightGbmRegressionTrainer.Options(), a, threads);
+                var t = ml.Regression.Trainers.LightGbm(o);
+                return validation is null ? t.Fit(train) : t.Fit(train, validation);
+            }
+
+            default:
+            {
+                var o = Configure(new LightGbmRankingTrainer.Options(), a, threads);
+                o.RowGroupColumnName = LabelPreparation.GroupColumn;
+                var t = ml.Ranking.Trainers.LightGbm(o);
+                return validation is null ? t.Fit(train) : t.Fit(train, validation);
+            }
+        }
+    }
+
+    private static TOptions Configure<TOptions, TOutput, TTransformer, TModel>(
+        LightGbmTrainerBase<TOptions, TOutput, TTransformer, TModel>.OptionsBase o, LightGbmOptions a, int threads)
+        where TTransformer : ISingleFeaturePredictionTransformer<TModel>
+        where TModel : class
+        where TOptions : LightGbmTrainerBase<TOptions, TOutput, TTransformer, TModel>.OptionsBase, new()
+    {
+        o.LabelColumnName = LabelPreparation.LabelColumn;
+        o.NumberOfIterations = a.NumberOfIterations;
+        o.NumberOfLeaves = a.NumberOfLeaves;
+        o.LearningRate = a.LearningRate;
+        o.MinimumExampleCountPerLeaf = a.MinimumExampleCountPerLeaf;
+        o.MaximumBinCountPerFeature = a.MaximumBinCountPerFeature;
+        o.UseCategoricalSplit = a.UseCategoricalSplit;
+        o.MinimumExampleCountPerGroup = a.MinimumExampleCountPerGroup;
+        o.MaximumCategoricalSplitPointCount = a.MaximumCategoricalSplitPointCount;
+        o.CategoricalSmoothing = a.CategoricalSmoothing;
+        o.L2CategoricalRegularization = a.L2CategoricalRegularization;
+        o.HandleMissingValue = a.HandleMissingValue;
+        o.EarlyStoppingRound = a.EarlyStoppingRound;
+        o.Deterministic = a.Deterministic;
+        o.ForceColumnWise = a.ForceColumnWise;
+        o.ForceRowWise = a.ForceRowWise;
+        o.NumberOfThreads = threads;
+        o.Seed = a.Seed;
+        o.Silent = true;
+        o.Verbose = false;
+        o.Booster = new GradientBooster.Options
+        {
+            L1Regularization = a.L1Regularization,
+            L2Regularization = a.L2Regularization,
+            FeatureFraction = a.FeatureFraction,
+            SubsampleFraction = a.SubsampleFraction,
+            SubsampleFrequency = a.SubsampleFrequency,
+            MinimumSplitGain = a.MinimumSplitGain,
+            MaximumTreeDepth = a.MaximumTreeDepth,
+            MinimumChildWeight = a.MinimumChildWeight,
+        };
+        return (TOptions)o;
+    }
+
+    private static ITransformer FitFastTree(MLContext ml, FastTreeOptions a, TrainingTask task, int threads, IDataView train)
+    {
+        if (task == TrainingTask.BinaryClassification)
+        {
+            var o = new FastTreeBinaryTrainer.Options { UnbalancedSets = a.UnbalancedSets };
+            Configure(o, a, threads);
+            return ml.BinaryClassification.Trainers.FastTree(o).Fit(train);
+        }
+
+        var r = new FastTreeRegressionTrainer.Options();
+        Configure(r, a, threads);
+        return ml.Regression.Trainers.FastTree(r).Fit(train);
+    }
+
+    private static void Configure(BoostedTreeOptions o, FastTreeOptions a, int threads)
+    {
+        o.LabelColumnName = LabelPreparation.LabelColumn;
+        o.NumberOfTrees = a.NumberOfTrees;
+        o.NumberOfLeaves = a.NumberOfLeaves;
+        o.LearningRate = a.LearningRate;
+        o.MinimumExampleCountPerLeaf = a.MinimumExampleCountPerLeaf;
+        o.FeatureFraction = a.FeatureFraction;
+        o.BaggingSize = a.BaggingSize;
+        o.BaggingExampleFraction = a.BaggingExampleFraction;
+        o.MaximumBinCountPerFeature = a.MaximumBinCountPerFeature;
+        o.CategoricalSplit = a.CategoricalSplit;
+        o.NumberOfThreads = threads;
+        o.Seed = a.Seed;
+        o.FeatureSelectionSeed = a.Seed;
+    }
+
+    private static IReadOnlyList<InputColumn> InputColumns(ITransformer chain, DataViewSchema rawSchema, DataSchema schema)
+    {
+        var result = new List<InputColumn>();
+        foreach (var column in rawSchema)
+        {
+            if (column.IsHidden)
+            {
+                continue;
+            }
+
+            // A column is required when the model's output schema cannot be computed without it.
+            var builder = new DataViewSchema.Builder();
+            foreach (var other in rawSchema)
+            {
+                if (other.Index != column.Index && !other.IsHidden)
+                {
+                    builder.AddColumn(other.Name, other.Type, other.Annotations);
+                }
+            }
+
+            bool required;
+            try
+            {
+                chain.GetOutputSchema(builder.ToSchema());
+                required = false;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException)
+            {
+                required = true;
+            }
+
+            var kind = schema.FindFeature(column.Name)?.Type switch
+            {
+                FeatureType.String => "text",
+                FeatureType.Timestamp => "timestamp",
+                FeatureType.Int or FeatureType.Float => "numeric",
+                _ => column.Type is TextDataViewType ? "text" : "numeric",
+            };
+            result.Add(new InputColumn(column.Name, kind, required));
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, double> EvalMetrics(MLContext ml, TrainingTask task, IDataView scored, List<string> warnings)
+    {
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        try
+        {
+            switch (task)
+            {
+                case TrainingTask.BinaryClassification:
+                    if (scored.Schema.GetColumnOrNull("Probability") is not null)
+                    {
+                        var b = ml.BinaryClassification.Evaluate(scored, LabelPreparation.LabelColumn);
+                        metrics["LogLoss"] = b.LogLoss;
+                        Binary(b);
+                    }
+                    else
+                    {
+                        Binary(ml.BinaryClassification.EvaluateNonCalibrated(scored, LabelPreparation.LabelColumn));
+                    }
+
+                    break;
+
+                case TrainingTask.MulticlassClassification:
+                    var m = ml.MulticlassClassification.Evaluate(scored, LabelPreparation.LabelColumn);
+                    metrics["MicroAccuracy"] = m.MicroAccuracy;
+                    metrics["MacroAccuracy"] = m.MacroAccuracy;
+                    metrics["LogLoss"] = m.LogLoss;
+                    metrics["Rows"] = m.ConfusionMatrix.Counts.Sum(row => row.Sum());
+                    break;
+
+                case TrainingTask.Regression:
+                    var g = ml.Regression.Evaluate(scored, LabelPreparation.LabelColumn);
+                    metrics["RootMeanSquaredError"] = g.RootMeanSquaredError;
+                    metrics["MeanAbsoluteError"] = g.MeanAbsoluteError;
+                    metrics["RSquared"] = g.RSquared;
+                    break;
+
+                default:
+                    var k = ml.Ranking.Evaluate(scored, LabelPreparation.LabelColumn, LabelPreparation.GroupColumn);
+                    for (var i = 0; i < k.NormalizedDiscountedCumulativeGains.Count; i++)
+                    {
+                        metrics[$"NDCG@{i + 1}"] = k.NormalizedDiscountedCumulativeGains[i];
+                    }
+
+                    break;
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            warnings.Add($"The eval metrics could not be computed: {e.Message}");
+        }
+
+        foreach (var (name, value) in metrics.Where(m => !double.IsFinite(m.Value)).ToList())
+        {
+            // JSON has no NaN or infinity; a metric that cannot be computed is named instead (e.g. F1 without positive predictions).
+            metrics.Remove(name);
+            warnings.Add($"{name} could not be computed on the eval split (it came out as {value}).");
+        }
+
+        return metrics;
+
+        void Binary(BinaryClassificationMetrics b)
+        {
+            metrics["AreaUnderRocCurve"] = b.AreaUnderRocCurve;
+            metrics["AreaUnderPrecisionRecallCurve"] = b.AreaUnderPrecisionRecallCurve;
+            metrics["Accuracy"] = b.Accuracy;
+            metrics["F1Score"] = b.F1Score;
+            metrics["Rows"] = b.ConfusionMatrix.Counts.Sum(row => row.Sum());
+        }
+    }
+
+    private static EarlyStoppingResult? ParseEarlyStopping(IEnumerable<string> messages)
+    {
+        foreach (var message in messages)
+        {
+            var match = EarlyStoppingMessage().Match(message);
+            if (match.Success)
+            {
+                return new EarlyStoppingResult(
+                    int.Parse(match.Groups["iteration"].Value, CultureInfo.InvariantCulture),
+                    double.TryParse(match.Groups["score"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : null);
+            }
+        }
+
+        return null;
+    }
+
+    private static (int? Requested, int? Iterations) Iterations(TrainerAlgorithm algorithm, ITransformer model, EarlyStoppingResult? earlyStopping, int? classes)
+    {
+        var trees = TreeCount(model);
+        switch (algorithm)
+        {
+            case LightGbmOptions l:
+                var perClass = trees is { } t && classes is > 2 ? t / classes.Value : trees;
+                return (l.NumberOfIterations, earlyStopping?.BestIteration ?? perClass ?? l.NumberOfIterations);
+            case FastTreeOptions f:
+                return (f.NumberOfTrees, trees ?? f.NumberOfTrees);
+            default:
+                return (null, trees);
+        }
+    }
+
+    private static int? TreeCount(ITransformer model)
+    {
+        var parameters = model is ISingleFeaturePredictionTransformer<object> p ? p.Model : null;
+        return parameters switch
+        {
+            TreeEnsembleModelParametersBasedOnRegressionTree t => t.TrainedTreeEnsemble.Trees.Count,
+            CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator> c => c.SubModel.TrainedTreeEnsemble.Trees.Count,
+            CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> c => c.SubModel.TrainedTreeEnsemble.Trees.Count,
+            _ => null,
+        };
+    }
+
+    [GeneratedRegex(@"Met early stopping, best iteration: (?<iteration>\d+), best score: (?<score>\S+)")]
+    private static partial Regex EarlyStoppingMessage();
+}

@@ -1,0 +1,45 @@
+namespace Pipelines.Components;
+
+/// <summary>Knobs of <see cref="Trainer"/>. Everything here enters the cache fingerprint (a custom module by its code identity).</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>What to learn. Required.</summary>
+    public required TrainingTask Task { get; init; }
+
+    /// <summary>The algorithm and its parameters; default <see cref="LightGbmOptions"/> with native LightGBM's defaults.</summary>
+    public TrainerAlgorithm Algorithm { get; init; } = new LightGbmOptions();
+
+    /// <summary>The label column; null (default) = the schema's <c>labelColumn</c>. A raw column of the transformed examples.</summary>
+    public string? LabelColumn { get; init; }
+
+    /// <summary>The feature column the preprocessing produces (a vector of numbers); default <c>Features</c>. Doubles are
+    /// converted to float inside the saved model.</summary>
+    public string FeatureColumn { get; init; } = "Features";
+
+    /// <summary>Ranking: the column whose values group rows (a query id); required for <see cref="TrainingTask.Ranking"/>.</summary>
+    public string? GroupColumn { get; init; }
+
+    /// <summary>Binary classification with a text (or numeric) label: the value that is the positive class (<c>true</c>).
+    /// Null (default): a label with the values true/false, yes/no or 1/0 (any case) needs none; any other pair of values is an error
+    /// that lists them.</summary>
+    public string? PositiveClass { get; init; }
+
+    /// <summary>
+    /// Binary classification from a numeric label: the positive class is "label &gt; this value" (e.g. flights: delay &gt; 15).
+    /// Applied in training only (the saved model does not need the label); recorded on the model as <c>positive_above</c> so
+    /// the Evaluator derives the same label.
+    /// </summary>
+    public double? PositiveAbove { get; init; }
+
+    /// <summary>The split to train on; default <c>train</c>.</summary>
+    public string TrainSplit { get; init; } = "train";
+
+    /// <summary>The split for early stopping and the final metric in <c>training_log.json</c>; default <c>eval</c>. When the
+    /// examples have no such split, training runs without it (early stopping then fails with a clear error).</summary>
+    public string EvalSplit { get; init; } = "eval";
+
+    /// <summary>The final eval metric in <c>training_log.json</c> is computed on at most this many rows of the eval split (its
+    /// first rows); default 20,000 (an AUC to about ±0.005); 0 = no metric. Scoring millions of rows through ML.NET's tree ensembles takes about as long
+    /// as training them; the Evaluator computes the full metrics.</summary>
+    public int TrainingLogEvalRows { get; init; } = 20_000;
+}

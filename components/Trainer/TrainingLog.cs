@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace Pipelines.Components;
+
+/// <summary>The <c>training_log.json</c> of a <see cref="Model"/> artifact.</summary>
+/// <param name="Task">The task.</param>
+/// <param name="Algorithm">The algorithm name.</param>
+/// <param name="Parameters">The algorithm options after hyper-parameter overrides, as trained.</param>
+/// <param name="HyperParameters">The overrides read from the <c>hyperparameters</c> input (empty when none).</param>
+/// <param name="Seed">The seed.</param>
+/// <param name="Threads">The training threads.</param>
+/// <param name="LabelColumn">The raw label column.</param>
+/// <param name="Classes">Classification: the classes in the model's score order (binary: negative, then positive).</param>
+/// <param name="TrainRows">Rows trained on (rows with a missing label dropped).</param>
+/// <param name="DroppedTrainRows">Train rows dropped because their label was missing.</param>
+/// <param name="EvalRows">Rows of the eval split the metrics were computed on (its first <see cref="TrainerOptions.TrainingLogEvalRows"/>
+/// rows with a label), or null when no metric was computed.</param>
+/// <param name="IterationsRequested">Iterations (trees per class) asked for; null for a custom trainer.</param>
+/// <param name="Iterations">Iterations kept in the model (fewer after early stopping); null when unknown.</param>
+/// <param name="EarlyStopping">Early stopping, when it ended training.</param>
+/// <param name="TrainSeconds">Wall time of the fit.</param>
+/// <param name="EvalMetrics">Final metrics of the trained model on the eval split (ML.NET's evaluator names; see
+/// <paramref name="EvalRows"/>), empty without an eval split. ML.NET does not expose per-iteration metrics of its GBDT trainers, so this is the final value only.</param>
+/// <param name="Warnings">Why a metric could not be computed, and similar.</param>
+/// <param name="Messages">ML.NET's informational messages during the fit (e.g. LightGBM's early stopping line).</param>
+public sealed record TrainingLog(
+    string Task,
+    string Algorithm,
+    JsonElement Parameters,
+    IReadOnlyDictionary<string, JsonElement> HyperParameters,
+    int Seed,
+    int Threads,
+    string LabelColumn,
+    IReadOnlyList<string>? Classes,
+    long TrainRows,
+    long DroppedTrainRows,
+    long? EvalRows,
+    int? IterationsRequested,
+    int? Iterations,
+    EarlyStoppingResult? EarlyStopping,
+    double TrainSeconds,
+    IReadOnlyDictionary<string, double> EvalMetrics,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<string> Messages);
+
+/// <summary>How early stopping ended a LightGBM training.</summary>
+/// <param name="BestIteration">The best iteration (1-based); the model keeps the trees up to it.</param>
+/// <param name="BestScore">The eval metric at that iteration (LightGBM's default metric for the task).</param>
+public sealed record EarlyStoppingResult(int BestIteration, double? BestScore);
+
+/// <summary>One raw column of a model's input (<c>input_schema.json</c>).</summary>
+/// <param name="Name">The column name.</param>
+/// <param name="Kind">numeric, text or timestamp.</param>
+/// <param name="Required">Whether the model cannot score rows without it.</param>
+public sealed record InputColumn(string Name, string Kind, bool Required);

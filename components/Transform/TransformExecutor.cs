@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.ML;
+using Pipelines.Data;
+using Pipelines.Validation;
+
+namespace Pipelines.Components;
+
+/// <summary>Runs <see cref="Transform"/>: checks the splits against the schema, fits the preprocessing on the analyze split,
+/// saves the fitted graph and writes every transformed split as binary IDV.</summary>
+public sealed class TransformExecutor : IExecutor<TransformOptions>
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+
+    /// <inheritdoc />
+    public async Task ExecuteAsync(ExecutorContext context, TransformOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var preprocessingOption = $"{nameof(TransformOptions)}.{nameof(TransformOptions.Preprocessing)}";
+        UserCodeType.Validate<IPreprocessing>(options.Preprocessing, preprocessingOption, "typeof(PenguinPreprocessing)");
+        var preprocessingType = options.Preprocessing!;
+        var examples = context.Input<Examples>(Transform.ExamplesPort);
+        var schemaArtifact = context.Input<Schema>(Transform.SchemaPort);
+        var graph = context.Output<TransformGraph>(Transform.TransformGraphPort);
+        var transformed = context.Output<Examples>(Transform.TransformedExamplesPort);
+
+        var schema = await DataSchema.LoadAsync(schemaArtifact, cancellationToken).ConfigureAwait(false);
+        var splits = examples.SplitNames;
+        if (splits.Count == 0)
+        {
+            throw new DataValidationException(
+                $"Node '{context.NodeId}': the examples artifact {examples.Id} at '{examples.Uri}' records no splits (property '{SplitNamesProperty.Name}'). Re-run the ExampleGen that produced it.");
+        }
+
+        if (!splits.Contains(options.AnalyzeSplit))
+        {
+            throw new DataValidationException(
+                $"Node '{context.NodeId}': the examples artifact {examples.Id} has no '{options.AnalyzeSplit}' split to fit the preprocessing on (splits: {string.Join(", ", splits)}). " +
+                $"Set {nameof(TransformOptions)}.{nameof(TransformOptions.AnalyzeSplit)} to one of them, or have ExampleGen write a '{options.AnalyzeSplit}' split.");
+        }
+
+        // Check every split against the schema before the (possibly long) fit, so a bad column fails in milliseconds.
+        var preprocessingContext = PreprocessingContextFactory.Create(schema);
+        foreach (var split in splits)
+        {
+            var directory = examples.SplitUri(split);
+            PreprocessingContextFactory.CheckColumns(preprocessingContext, ColumnarFormat.ReadManifest(directory), split, directory);
+        }
+
+        var ml = new MLContext(options.Seed);
+        var preprocessing = UserCodeType.Create<IPreprocessing>(preprocessingType, preprocessingOption);
+        IEstimator<ITransformer> estimator;
+        try
+        {
+            estimator = preprocessing.Build(ml, preprocessingContext)
+                ?? throw new DataValidationException($"{preprocessingType.FullName}.Build returned null; return an ML.NET estimator (e.g. mlContext.Transforms.Concatenate(\"Features\", ...)).");
+        }
+        catch (Exception e) when (IsUserCodeError(e))
+        {
+            throw new DataValidationException($"{preprocessingType.FullName}.Build failed: {e.Message}", e);
+        }
+
+        // The analyze pass: fit on the analyze split only.
+        var clock = Stopwatch.StartNew();
+        ColumnarTable? analyzeTable = await ColumnarFormat.ReadAsync(examples.SplitUri(options.AnalyzeSplit), cancellationToken).ConfigureAwait(false);
+        var analyzeView = new ColumnarDataView(analyzeTable);
+        ITransformer transformer;
+        try
+        {
+            transformer = estimator.Fit(analyzeView);
+
+            // Checks the columns every step reads now (Concatenate, for one, only checks when transforming).
+            transformer.GetOutputSchema(analyzeView.Schema);
+        }
+        catch (Exception e) when (IsUserCodeError(e))
+        {
+            throw new DataValidationException(
+                $"The preprocessing {preprocessingType.FullName} failed to fit on split '{options.AnalyzeSplit}': {e.Message} Raw columns: {Describe(analyzeView.Schema)}.", e);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        ml.Model.Save(transformer, analyzeView.Schema, Path.Combine(graph.Uri, Transform.TransformFileName));
+        context.Log($"Fitted {preprocessingType.Name} on '{options.AnalyzeSplit}' ({analyzeTable.RowCount} rows) in {clock.Elapsed.TotalSeconds:F2} s.");
+
+        var description = new PreprocessingDescription(
+            preprocessingType.FullName ?? preprocessingType.Name,
+            preprocessingType.AssemblyQualifiedName ?? preprocessingType.Name,
+            UserCodeType.IdentityOf(preprocessingType),
+            options.AnalyzeSplit,
+            preprocessingContext.LabelColumn,
+            preprocessingContext.NumericFeatures,
+            preprocessingContext.TextFeatures);
+        await File.WriteAllTextAsync(Path.Combine(graph.Uri, Transform.PreprocessingFileName), JsonSerializer.Serialize(description, s_json), cancellationToken)
+            .ConfigureAwait(false);
+
+        // Transform every split, the analyze split first while its table is loaded; one split in memory at a time.
+        foreach (var split in splits.OrderBy(s => s == options.AnalyzeSplit ? 0 : 1))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            clock.Restart();
+            var table = split == options.AnalyzeSplit && analyzeTable is not null
+                ? analyzeTable
+                : await ColumnarFormat.ReadAsync(examples.SplitUri(split), cancellationToken).ConfigureAwait(false);
+            IDataView output;
+            try
+            {
+                output = transformer.Transform(new ColumnarDataView(table));
+            }
+            catch (Exception e) when (IsUserCodeError(e))
+            {
+                throw new DataValidationException($"The preprocessing {preprocessingType.FullName} cannot transform split '{split}': {e.Message} Raw columns: {Describe(table)}.", e);
+            }
+
+            var directory = transformed.SplitUri(split);
+            Directory.CreateDirectory(directory);
+            try
+            {
+                await using var stream = new FileStream(Path.Combine(directory, Transform.DataFileName), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                if (!IdvWriter.Save(ml, output, stream))
+                {
+                    context.Log($"Split '{split}' written with ML.NET's default binary writer: its bytes may differ between runs of the same input.");
+                }
+            }
+            catch (Exception e) when (IsUserCodeError(e))
+            {
+                throw new DataValidationException($"The preprocessing {preprocessingType.FullName} failed on a row of split '{split}': {e.Message}", e);
+            }
+
+            context.SetOutputProperty(Transform.TransformedExamplesPort, $"row_count_{split}", table.RowCount);
+            context.Log($"Transformed '{split}': {table.RowCount} rows in {clock.Elapsed.TotalSeconds:F2} s.");
+            analyzeTable = null; // let the analyze split go before the next one is read
+        }
+
+        context.SetOutputProperty(Transform.TransformedExamplesPort, SplitNamesProperty.Name, SplitNamesProperty.Format(splits));
+        context.SetOutputProperty(Transform.TransformedExamplesPort, "format", Transform.IdvFormat);
+        if (examples.GetInt64("span") is { } span)
+        {
+            context.SetOutputProperty(Transform.TransformedExamplesPort, "span", span);
+        }
+    }
+
+    private static bool IsUserCodeError(Exception e) =>
+        e is InvalidOperationException or ArgumentException or FormatException or KeyNotFoundException or NotSupportedException
+            or InvalidCastException or IndexOutOfRangeException or NullReferenceException;
+
+    private static string Describe(ColumnarTable table) => Describe(new ColumnarDataView(table).Schema);
+
+    internal static string Describe(DataViewSchema schema) =>
+        string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"{c.Name} ({c.Type})"));
+}
+
+/// <summary>The <c>preprocessing.json</c> of a <see cref="TransformGraph"/>.</summary>
+/// <param name="Type">The preprocessing class's full name.</param>
+/// <param name="AssemblyQualifiedName">Its assembly-qualified name, to load its assembly (custom mappings) with the graph.</param>
+/// <param name="Identity">Full name, assembly name and MVID: the code that fitted the graph.</param>
+/// <param name="AnalyzeSplit">The split the graph was fitted on.</param>
+/// <param name="LabelColumn">The label column from the schema.</param>
+/// <param name="NumericFeatures">The numeric and timestamp features handed to the preprocessing.</param>
+/// <param name="TextFeatures">The text features handed to the preprocessing.</param>
+public sealed record PreprocessingDescription(
+    string Type,
+    string AssemblyQualifiedName,
+    string Identity,
+    string AnalyzeSplit,
+    string? LabelColumn,
+    IReadOnlyList<string> NumericFeatures,
+    IReadOnlyList<string> TextFeatures);

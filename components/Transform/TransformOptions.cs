@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace Pipelines.Components;
+
+/// <summary>Knobs of <see cref="Transform"/>.</summary>
+public sealed record TransformOptions
+{
+    /// <summary>The user's preprocessing: a class implementing <see cref="IPreprocessing"/> with a public parameterless
+    /// constructor, e.g. <c>typeof(PenguinPreprocessing)</c>. Its full name, assembly and the assembly's MVID enter the cache
+    /// fingerprint, so editing the class re-runs Transform.</summary>
+    [JsonConverter(typeof(UserCodeTypeJsonConverter))]
+    public Type? Preprocessing { get; init; }
+
+    /// <summary>The split the preprocessing is fitted on (the analyze pass, TFX's <c>splits_config.analyze</c>); every split is
+    /// then transformed. Default <c>train</c>.</summary>
+    public string AnalyzeSplit { get; init; } = "train";
+
+    /// <summary>The seed of the <c>MLContext</c> the preprocessing is built and fitted with (fitting is deterministic). Default 1.</summary>
+    public int Seed { get; init; } = 1;
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Pipelines.Components;
+
+/// <summary>
+/// Runs one Tuner trial in whichever worker picks it up: the Trainer's own executor with the trial's option values, into a
+/// scratch directory (deleted after), and reports the eval metric from its training log. Reusing the Trainer keeps trials
+/// and the final training identical in data handling, labels and LightGBM settings.
+/// </summary>
+internal sealed class TrialHandler : ISubtaskHandler
+{
+    public const string TrialKind = "trial";
+
+    private readonly Tuner _tuner;
+
+    public TrialHandler(Tuner tuner) => _tuner = tuner;
+
+    public string Kind => TrialKind;
+
+    public async Task<string> ExecuteAsync(string input, CancellationToken cancellationToken)
+    {
+        var trial = JsonSerializer.Deserialize<TrialInput>(input, TunerJson.Options)
+            ?? throw new InvalidDataException("Empty trial input.");
+        var baseOptions = _tuner.Options.Trainer;
+        var overrides = new Dictionary<string, JsonElement>(trial.Overrides, StringComparer.Ordinal)
+        {
+            [nameof(LightGbmOptions.NumberOfIterations)] = JsonSerializer.SerializeToElement(trial.Iterations),
+        };
+        var options = baseOptions with { Algorithm = HyperParameterOverrides.Apply(baseOptions.Algorithm, overrides, $"trial of node '{_tuner.Id}'") };
+
+        var scratch = Path.Combine(Path.GetTempPath(), "pipelines-trials", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            var inputs = trial.Inputs.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<Artifact>)[kv.Value.ToArtifact()], StringComparer.Ordinal);
+            var model = Artifact.Create(typeof(Model), 0, scratch, new Dictionary<string, JsonElement>());
+            var context = new ExecutorContext($"{_tuner.Id}-trial", _tuner.Id, 0, 0, inputs,
+                new Dictionary<string, Artifact> { [Trainer.ModelPort] = model }, ExternalInputs.None, TimeProvider.System);
+            await new TrainerExecutor().ExecuteAsync(context, options, cancellationToken).ConfigureAwait(false);
+
+            var log = JsonSerializer.Deserialize<TrainingLog>(
+                await File.ReadAllTextAsync(Path.Combine(scratch, Trainer.TrainingLogFileName), cancellationToken).ConfigureAwait(false), TunerJson.TrainingLog)
+                ?? throw new InvalidDataException("Empty training log.");
+            if (!log.EvalMetrics.TryGetValue(trial.Metric, out var value))
+            {
+                throw new DataValidationException(
+                    $"Tuner metric '{trial.Metric}' is not among the Trainer's eval metrics ({string.Join(", ", log.EvalMetrics.Keys)}); set TunerOptions.Metric to one of them.");
+            }
+
+            return JsonSerializer.Serialize(new TrialOutput(value, log.Iterations), TunerJson.Options);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A scratch folder left behind only costs disk; the OS temp cleanup takes it.
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Runtime.CompilerServices;
+
+namespace Pipelines.Components;
+
+/// <summary>
+/// Tunes the Trainer's algorithm options by random search with successive halving: many cheap trials (few boosting
+/// iterations) first, then more iterations for the best third, and so on. Each trial is its own Hangfire job (a subtask),
+/// so trials spread over every worker process (LightGBM trains one model per process at a time); each is recorded in the
+/// metadata store. Outputs the best values as <see cref="HyperParameters"/> for the Trainer.
+/// </summary>
+/// <remarks>
+/// Layout of the output: <c>hyperparameters.json</c> (option name → value, incl. <c>NumberOfIterations</c>, read by the
+/// Trainer's <c>hyperparameters</c> input) and <c>trials.json</c> (every trial: round, parameters, iterations, metric,
+/// seconds, worker, error). Properties: <c>metric</c>, <c>best_value</c>, <c>trials</c>.
+/// </remarks>
+public sealed class Tuner : Component<TunerOptions>
+{
+    /// <summary>Wires the Tuner to the Transform outputs it trains on.</summary>
+    public Tuner(
+        Channel<Examples> transformedExamples,
+        Channel<TransformGraph> transformGraph,
+        Channel<Schema> schema,
+        TunerOptions options,
+        string? id = null,
+        [CallerFilePath] string file = "",
+        [CallerLineNumber] int line = 0)
+        : base(options, id, new SourceLocation(file, line))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = TrainerOptionsValidation.Problems(options.Trainer).ToList();
+        if (options.Space.Count == 0)
+        {
+            problems.Add("Space is empty: list at least one option range, e.g. new FloatRange(\"LearningRate\", 0.02, 0.3, LogScale: true).");
+        }
+
+        if (options.Trials < 1 || options.Eta < 2 || options.MinIterations < 1)
+        {
+            problems.Add("Trials must be ≥ 1, Eta ≥ 2 and MinIterations ≥ 1.");
+        }
+
+        if (options.Trainer.Algorithm is CustomTrainerOptions)
+        {
+            problems.Add("A custom trainer cannot be tuned: its options are not known to the Tuner.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid {nameof(TunerOptions)} for node '{Id}' ({DefinedAt}): {string.Join(" ", problems)}", nameof(options));
+        }
+
+        DeclareInput(Trainer.ExamplesPort, transformedExamples);
+        DeclareInput(Trainer.TransformGraphPort, transformGraph);
+        DeclareInput(Trainer.SchemaPort, schema);
+        Outputs = new TunerOutputs(DeclareOutput<HyperParameters>(BestPort));
+        SubtaskHandlers = [new TrialHandler(this)];
+    }
+
+    internal const string BestPort = "best_hyperparameters";
+
+    /// <summary>The outputs.</summary>
+    public TunerOutputs Outputs { get; }
+
+    /// <inheritdoc />
+    public override string Version => "1";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ISubtaskHandler> SubtaskHandlers { get; }
+
+    /// <inheritdoc />
+    protected override IExecutor<TunerOptions> CreateExecutor() => new TunerExecutor();
+}

@@ -1,0 +1,33 @@
+namespace Pipelines.Components;
+
+/// <summary>Options of the <see cref="Tuner"/>: the trainer to tune, the space, and the budget.</summary>
+public sealed record TunerOptions
+{
+    /// <summary>The trainer configuration whose algorithm options are tuned (LightGBM or FastTree).</summary>
+    public required TrainerOptions Trainer { get; init; }
+
+    /// <summary>The search space: algorithm option names with ranges.</summary>
+    public required IReadOnlyList<SearchDimension> Space { get; init; }
+
+    /// <summary>Random configurations drawn for the first round.</summary>
+    public int Trials { get; init; } = 12;
+
+    /// <summary>Successive halving factor: each round keeps the best 1/Eta and gives them Eta times the iterations.</summary>
+    public int Eta { get; init; } = 3;
+
+    /// <summary>Boosting iterations in the first (cheapest) round.</summary>
+    public int MinIterations { get; init; } = 25;
+
+    /// <summary>Boosting iterations in the last round (default: the trainer's NumberOfIterations).</summary>
+    public int? MaxIterations { get; init; }
+
+    /// <summary>The eval metric to optimise, as named in the Trainer's training log (default by task: AreaUnderRocCurve,
+    /// LogLoss, RootMeanSquaredError, NDCG@10).</summary>
+    public string? Metric { get; init; }
+
+    /// <summary>Stop starting new rounds after this long; the best of the last finished round wins.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>Seed of the configuration draws.</summary>
+    public int Seed { get; init; } = 1;
+}

@@ -1,0 +1,425 @@
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Pipelines.Components;
+using Pipelines.Tests.StatisticsGen;
+using Pipelines.Tests.Transform;
+using Pipelines.Validation;
+using static Pipelines.Tests.StatisticsGen.ValidationTestData;
+using static Pipelines.Tests.Trainer.TrainerHarness;
+using static Pipelines.Tests.Transform.ModelingTestData;
+
+namespace Pipelines.Tests.Trainer;
+
+public sealed class TrainerTests
+{
+    private static readonly BindingContext s_binding = new("test", new Dictionary<string, string>(), "/tmp");
+
+    [Fact]
+    public void Constructor_Wired_DeclaresPortsWithOptionalHyperParameters()
+    {
+        var source = new ExamplesSource();
+        var transform = new Components.Transform(source.Examples, source.Schema, new TransformOptions { Preprocessing = typeof(TestPreprocessing) });
+
+        var node = new Components.Trainer(transform.Outputs.TransformedExamples, transform.Outputs.TransformGraph, source.Schema,
+            new TrainerOptions { Task = TrainingTask.MulticlassClassification });
+
+        Assert.Equal(["transformed_examples", "transform_graph", "schema", "hyperparameters"], node.InputPorts.Select(p => p.Name));
+        Assert.False(node.InputPorts[3].Required);
+        Assert.Equal("model", node.Outputs.Model.Port);
+    }
+
+    [Theory]
+    [InlineData(TrainingTask.MulticlassClassification, "FastTree supports BinaryClassification and Regression")]
+    [InlineData(TrainingTask.Ranking, "Ranking needs GroupColumn")]
+    public void Constructor_InconsistentOptions_ThrowsNamingProblem(TrainingTask task, string problem)
+    {
+        var source = new ExamplesSource();
+
+        var e = Assert.Throws<ArgumentException>(() => new Components.Trainer(source.Examples, new GraphSource().Graph, source.Schema,
+            new TrainerOptions { Task = task, Algorithm = new FastTreeOptions() }));
+
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_LightGbmValueOutOfRange_ThrowsNamingOption()
+    {
+        var source = new ExamplesSource();
+
+        var e = Assert.Throws<ArgumentException>(() => new Components.Trainer(source.Examples, new GraphSource().Graph, source.Schema,
+            new TrainerOptions { Task = TrainingTask.Regression, Algorithm = new LightGbmOptions { NumberOfLeaves = 1, FeatureFraction = 1.5 } }));
+
+        Assert.Contains("NumberOfLeaves is 1; it must be at least 2.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("FeatureFraction is 1.5; it must be in (0, 1].", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_OptionsJson_HoldsAlgorithmParametersAndCustomModuleIdentity()
+    {
+        var source = new ExamplesSource();
+        var graph = new GraphSource().Graph;
+
+        var lightGbm = new Components.Trainer(source.Examples, graph, source.Schema,
+            new TrainerOptions { Task = TrainingTask.Regression, Algorithm = new LightGbmOptions { NumberOfLeaves = 7 } }).Bind(s_binding).OptionsJson;
+        var custom = new Components.Trainer(source.Examples, graph, source.Schema,
+            new TrainerOptions { Task = TrainingTask.Regression, Algorithm = new CustomTrainerOptions { Module = typeof(SdcaRegressionModule) } }).Bind(s_binding).OptionsJson;
+
+        Assert.Contains("\"algorithm\":\"LightGbm\"", lightGbm, StringComparison.Ordinal);
+        Assert.Contains("\"NumberOfLeaves\":7", lightGbm, StringComparison.Ordinal);
+        Assert.Contains("\"Task\":\"Regression\"", lightGbm, StringComparison.Ordinal);
+        Assert.Contains("\"algorithm\":\"Custom\"", custom, StringComparison.Ordinal);
+        Assert.Contains(typeof(SdcaRegressionModule).FullName!, custom, StringComparison.Ordinal);
+        Assert.Contains(typeof(SdcaRegressionModule).Assembly.ManifestModule.ModuleVersionId.ToString("N"), custom, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_MulticlassLightGbm_IsAccurateAndPredictsOriginalLabelsFromRawRows()
+    {
+        using var harness = await CreateAsync(Gaussians(300, 1), Gaussians(150, 2), Schema("species", FeatureType.String));
+
+        var (model, log) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.MulticlassClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 50, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2 },
+        });
+
+        Assert.Equal("MulticlassClassification", model.GetString("task"));
+        Assert.Equal("LightGbm", model.GetString("algorithm"));
+        Assert.Equal("species", model.GetString("label"));
+        Assert.Equal(300, model.GetInt64("train_rows"));
+        Assert.Equal(50, model.GetInt64("iterations"));
+        Assert.NotNull(model.GetDouble("train_seconds"));
+        Assert.Contains(log, l => l.Contains("Trained LightGbm", StringComparison.Ordinal));
+        using var trainingLog = ReadLog(model);
+        Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("MicroAccuracy").GetDouble() >= 0.9);
+        Assert.Equal(Species, trainingLog.RootElement.GetProperty("Classes").EnumerateArray().Select(e => e.GetString()));
+
+        // Raw rows without the label: the model applies the transform graph and maps the key back to the species name.
+        var scored = Score(model, WithoutColumn(harness.Eval, "species"), out var inputSchema);
+        var predicted = scored.GetColumn<ReadOnlyMemory<char>>("PredictedLabel").Select(p => p.ToString()).ToArray();
+        var truth = Enumerable.Range(0, harness.Eval.RowCount).Select(i => (string)harness.Eval["species"].GetValue(i)!).ToArray();
+        Assert.True(predicted.Zip(truth).Count(p => p.First == p.Second) >= 0.9 * truth.Length);
+        Assert.All(predicted, p => Assert.Contains(p, Species));
+        VBuffer<ReadOnlyMemory<char>> slotNames = default;
+        scored.Schema["Score"].GetSlotNames(ref slotNames);
+        Assert.Equal(Species, slotNames.DenseValues().Select(v => v.ToString()));
+        Assert.Equal(["x1", "x2", "island", "species"], inputSchema.Select(c => c.Name));
+
+        var columns = JsonSerializer.Deserialize<InputColumn[]>(await File.ReadAllTextAsync(Path.Combine(model.Uri, "input_schema.json")))!;
+        Assert.Equal(
+            [new InputColumn("x1", "numeric", true), new InputColumn("x2", "numeric", true), new InputColumn("island", "text", true), new InputColumn("species", "text", false)],
+            columns);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BinaryFastTreeWithYesNoLabel_PredictsBoolsWithHighAuc()
+    {
+        using var harness = await CreateAsync(BinaryData(400, 1), BinaryData(200, 2), Schema("label", FeatureType.String));
+
+        var (model, _) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            Algorithm = new FastTreeOptions { NumberOfTrees = 30, NumberOfThreads = 2 },
+        });
+
+        Assert.Equal("FastTree", model.GetString("algorithm"));
+        Assert.Equal("yes", model.GetString("positive_class"));
+        Assert.Equal(30, model.GetInt64("iterations"));
+        using var trainingLog = ReadLog(model);
+        Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("AreaUnderRocCurve").GetDouble() > 0.9);
+        Assert.Equal(200, trainingLog.RootElement.GetProperty("EvalRows").GetInt64());
+        var scored = Score(model, WithoutColumn(harness.Eval, "label"), out _);
+        var predicted = scored.GetColumn<bool>("PredictedLabel").ToArray();
+        var truth = Enumerable.Range(0, harness.Eval.RowCount).Select(i => (string)harness.Eval["label"].GetValue(i)! == "yes").ToArray();
+        Assert.True(predicted.Zip(truth).Count(p => p.First == p.Second) >= 0.85 * truth.Length);
+        Assert.NotNull(scored.Schema.GetColumnOrNull("Probability"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RegressionFastTree_FitsTheLinearTarget()
+    {
+        using var harness = await CreateAsync(RegressionData(500, 1), RegressionData(200, 2), Schema("y", FeatureType.Float));
+
+        var (model, _) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.Regression,
+            Algorithm = new FastTreeOptions { NumberOfTrees = 100, NumberOfThreads = 2 },
+        });
+
+        using var trainingLog = ReadLog(model);
+        Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("RSquared").GetDouble() > 0.9);
+        var scores = Scores(Score(model, WithoutColumn(harness.Eval, "y"), out _));
+        Assert.Equal(200, scores.Length);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RegressionLightGbmWithDoubleFeaturesAndEarlyStopping_ConvertsFeaturesAndRecordsStop()
+    {
+        using var harness = await CreateAsync(RegressionData(500, 1), RegressionData(200, 2), Schema("y", FeatureType.Float), typeof(DoubleFeaturesPreprocessing));
+
+        var (model, log) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.Regression,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 2000, LearningRate = 0.3, EarlyStoppingRound = 5, NumberOfThreads = 2 },
+        });
+
+        Assert.Contains(log, l => l.Contains("to float inside the model", StringComparison.Ordinal));
+        using var trainingLog = ReadLog(model);
+        var stop = trainingLog.RootElement.GetProperty("EarlyStopping");
+        Assert.Equal(JsonValueKind.Object, stop.ValueKind);
+        Assert.True(model.GetInt64("iterations") < 2000);
+        Assert.Equal(stop.GetProperty("BestIteration").GetInt64(), model.GetInt64("iterations"));
+        Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("RSquared").GetDouble() > 0.9);
+        Assert.Equal(200, Scores(Score(model, WithoutColumn(harness.Eval, "y"), out _)).Length);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_SameSeedAndThreads_GivesIdenticalScores()
+    {
+        using var harness = await CreateAsync(Gaussians(300, 1), Gaussians(150, 2), Schema("species", FeatureType.String));
+        var options = new TrainerOptions
+        {
+            Task = TrainingTask.MulticlassClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 30, FeatureFraction = 0.7, SubsampleFraction = 0.8, SubsampleFrequency = 1, NumberOfThreads = 2, Seed = 42 },
+        };
+
+        var (first, _) = await harness.TrainAsync(options);
+        var (second, _) = await harness.TrainAsync(options);
+        var (otherSeed, _) = await harness.TrainAsync(options with { Algorithm = ((LightGbmOptions)options.Algorithm) with { Seed = 7 } });
+
+        var raw = WithoutColumn(harness.Eval, "species");
+        var a = VectorScores(Score(first, raw, out _));
+        var b = VectorScores(Score(second, raw, out _));
+        Assert.Equal(a.Length, b.Length);
+        for (var i = 0; i < a.Length; i++)
+        {
+            Assert.Equal(a[i], b[i]);
+        }
+
+        var c = VectorScores(Score(otherSeed, raw, out _));
+        Assert.Contains(Enumerable.Range(0, a.Length), i => !a[i].SequenceEqual(c[i]));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_FastTreeSameSeedAndThreads_GivesIdenticalScores()
+    {
+        using var harness = await CreateAsync(BinaryData(300, 1), BinaryData(100, 2), Schema("label", FeatureType.String));
+        var options = new TrainerOptions { Task = TrainingTask.BinaryClassification, Algorithm = new FastTreeOptions { NumberOfTrees = 20, FeatureFraction = 0.5, NumberOfThreads = 2 } };
+
+        var (first, _) = await harness.TrainAsync(options);
+        var (second, _) = await harness.TrainAsync(options);
+
+        var raw = WithoutColumn(harness.Eval, "label");
+        Assert.Equal(Scores(Score(first, raw, out _)), Scores(Score(second, raw, out _)));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_HyperParameters_OverrideAlgorithmOptions()
+    {
+        using var harness = await CreateAsync(Gaussians(150, 1), Gaussians(60, 2), Schema("species", FeatureType.String));
+
+        var (model, log) = await harness.TrainAsync(
+            new TrainerOptions { Task = TrainingTask.MulticlassClassification, Algorithm = new LightGbmOptions { NumberOfIterations = 50, NumberOfThreads = 1 } },
+            """{"NumberOfIterations": 7, "learningRate": 0.05, "NumberOfLeaves": 4.0}""");
+
+        Assert.Equal(7, model.GetInt64("iterations"));
+        using var trainingLog = ReadLog(model);
+        var parameters = trainingLog.RootElement.GetProperty("Parameters");
+        Assert.Equal(7, parameters.GetProperty("NumberOfIterations").GetInt32());
+        Assert.Equal(0.05, parameters.GetProperty("LearningRate").GetDouble());
+        Assert.Equal(4, parameters.GetProperty("NumberOfLeaves").GetInt32());
+        Assert.Equal(7, trainingLog.RootElement.GetProperty("HyperParameters").GetProperty("NumberOfIterations").GetInt32());
+        Assert.Contains(log, l => l.StartsWith("Hyper-parameters applied", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"NumberOfTreez": 7}""", "sets 'NumberOfTreez', which LightGbmOptions does not have. Valid names: ")]
+    [InlineData("""{"NumberOfLeaves": "many"}""", "sets 'NumberOfLeaves' to \"many\", but it takes a whole number")]
+    [InlineData("""{"NumberOfLeaves": 1}""", "NumberOfLeaves is 1; it must be at least 2.")]
+    [InlineData("""[1, 2]""", "expected an object of option name to value")]
+    public async Task ExecuteAsync_BadHyperParameters_ThrowsDataValidationException(string json, string message)
+    {
+        using var harness = await CreateAsync(Gaussians(60, 1), Gaussians(30, 2), Schema("species", FeatureType.String));
+
+        var e = await Assert.ThrowsAsync<DataValidationException>(() => harness.TrainAsync(
+            new TrainerOptions { Task = TrainingTask.MulticlassClassification, Algorithm = new LightGbmOptions() }, json));
+
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        if (message.StartsWith("sets 'NumberOfTreez'", StringComparison.Ordinal))
+        {
+            Assert.Contains("NumberOfIterations", e.Message, StringComparison.Ordinal);
+            Assert.Contains("hyperparameters.json", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CustomTrainingModule_IsFittedAndSavedBehindTheGraph()
+    {
+        using var harness = await CreateAsync(RegressionData(300, 1), RegressionData(100, 2), Schema("y", FeatureType.Float));
+
+        var (model, _) = await harness.TrainAsync(
+            new TrainerOptions { Task = TrainingTask.Regression, Algorithm = new CustomTrainerOptions { Module = typeof(SdcaRegressionModule), NumberOfThreads = 1 } },
+            """{"l2": 0.01}""");
+
+        Assert.Equal("Custom", model.GetString("algorithm"));
+        Assert.Null(model.GetInt64("iterations"));
+        using var trainingLog = ReadLog(model);
+        Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("RSquared").GetDouble() > 0.95);
+        Assert.Equal(100, Scores(Score(model, WithoutColumn(harness.Eval, "y"), out _)).Length);
+        Assert.Equal(0.01, SdcaRegressionModule.LastL2);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_FeatureColumnMissing_ThrowsListingColumns()
+    {
+        using var harness = await CreateAsync(Gaussians(60, 1), Gaussians(30, 2), Schema("species", FeatureType.String));
+
+        var e = await Assert.ThrowsAsync<DataValidationException>(() => harness.TrainAsync(
+            new TrainerOptions { Task = TrainingTask.MulticlassClassification, FeatureColumn = "Featurez" }));
+
+        Assert.Contains("The feature column 'Featurez' is not in the transformed 'train' split", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Features (Vector<Single, 5>)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BinaryLabelWithUnknownWords_ThrowsListingValuesUntilPositiveClassIsSet()
+    {
+        using var harness = await CreateAsync(BinaryData(600, 1, p => p ? "cat" : "dog"), BinaryData(200, 2, p => p ? "cat" : "dog"), Schema("label", FeatureType.String));
+        var options = new TrainerOptions { Task = TrainingTask.BinaryClassification, Algorithm = new LightGbmOptions { NumberOfIterations = 100, NumberOfThreads = 1 } };
+
+        var e = await Assert.ThrowsAsync<DataValidationException>(() => harness.TrainAsync(options));
+        var (model, _) = await harness.TrainAsync(options with { PositiveClass = "cat" });
+
+        Assert.Contains("The binary label 'label' has the values 'cat', 'dog'; set TrainerOptions.PositiveClass", e.Message, StringComparison.Ordinal);
+        Assert.Equal("cat", model.GetString("positive_class"));
+        using var trainingLog = ReadLog(model);
+        Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("AreaUnderRocCurve").GetDouble() > 0.9);
+        Assert.Equal(["dog", "cat"], trainingLog.RootElement.GetProperty("Classes").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_MissingLabels_AreDroppedFromTraining()
+    {
+        var train = Gaussians(90, 1);
+        var species = (Data.TextColumn)train["species"];
+        species.Codes[0] = -1;
+        species.Codes[5] = -1;
+        var eval = Gaussians(30, 2);
+        var evalSpecies = (Data.TextColumn)eval["species"];
+        evalSpecies.Codes[1] = -1;
+        eval = new([.. eval.Columns.Where(c => c.Name != "species"), Text("species", [.. Enumerable.Range(0, 30).Select(i => i == 2 ? "Emperor" : evalSpecies[i])])]);
+        using var harness = await CreateAsync(train, eval, Schema("species", FeatureType.String));
+
+        var (model, log) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.MulticlassClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 10, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1 },
+        });
+
+        Assert.Equal(88, model.GetInt64("train_rows"));
+        Assert.Contains(log, l => l.Contains("Dropped 2 train rows", StringComparison.Ordinal));
+        using var trainingLog = ReadLog(model);
+        Assert.Equal(28, trainingLog.RootElement.GetProperty("EvalRows").GetInt64()); // missing and unseen ('Emperor') dropped
+        Assert.Equal(2, trainingLog.RootElement.GetProperty("DroppedTrainRows").GetInt64());
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BinaryNumericLabel_MapsOneToTrue()
+    {
+        var train = BinaryData(600, 1);
+        var eval = BinaryData(200, 2);
+        static Data.ColumnarTable Numeric01(Data.ColumnarTable t) => new(
+            [.. t.Columns.Where(c => c.Name != "label"), new Data.NumericColumn("label", [.. Enumerable.Range(0, t.RowCount).Select(i => (string)t["label"].GetValue(i)! == "yes" ? 1.0 : 0.0)])]);
+        using var harness = await CreateAsync(Numeric01(train), Numeric01(eval), Schema("label", FeatureType.Int));
+
+        var (model, _) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 100, NumberOfThreads = 1 },
+        });
+
+        Assert.Equal("1", model.GetString("positive_class"));
+        using var trainingLog = ReadLog(model);
+        Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("AreaUnderRocCurve").GetDouble() > 0.9);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RankingLightGbm_ScoresRelevantRowsHigher()
+    {
+        static Data.ColumnarTable Queries(int groups, int seed)
+        {
+            var random = new Random(seed);
+            var rows = groups * 10;
+            var x1 = new double[rows];
+            var x2 = new double[rows];
+            var query = new string?[rows];
+            var relevance = new double[rows];
+            for (var i = 0; i < rows; i++)
+            {
+                x1[i] = random.NextDouble() * 4;
+                x2[i] = random.NextDouble();
+                query[i] = "q" + (i / 10);
+                relevance[i] = Math.Min(3, Math.Floor(x1[i] + (0.3 * random.NextDouble())));
+            }
+
+            return new([new Data.NumericColumn("x1", x1), new Data.NumericColumn("x2", x2), Text("island", query), new Data.NumericColumn("relevance", relevance)]);
+        }
+
+        using var harness = await CreateAsync(Queries(60, 1), Queries(20, 2), Schema("relevance", FeatureType.Int), typeof(DoubleFeaturesPreprocessing));
+
+        var (model, _) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.Ranking,
+            GroupColumn = "island",
+            Algorithm = new LightGbmOptions { NumberOfIterations = 30, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1 },
+        });
+
+        Assert.Equal("Ranking", model.GetString("task"));
+        using var trainingLog = ReadLog(model);
+        Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("NDCG@3").GetDouble() > 0.9);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NotTransformedExamples_ThrowsSayingWhatToWire()
+    {
+        using var temp = new TempDirectory();
+        using var harness = await CreateAsync(Gaussians(30, 1), Gaussians(30, 2), Schema("species", FeatureType.String));
+        var raw = await ExamplesAsync(temp.Path, ("train", Gaussians(30, 1)));
+        var model = ValidationTestData.Artifact<Model>(5, temp.Combine("model"));
+        var context = Context("Trainer",
+            new Dictionary<string, IReadOnlyList<Pipelines.Artifact>> { ["transformed_examples"] = [raw], ["transform_graph"] = [harness.Graph], ["schema"] = [harness.Schema] },
+            new Dictionary<string, Pipelines.Artifact> { ["model"] = model });
+
+        var e = await Assert.ThrowsAsync<DataValidationException>(() =>
+            new TrainerExecutor().ExecuteAsync(context, new TrainerOptions { Task = TrainingTask.MulticlassClassification }, CancellationToken.None));
+
+        Assert.Contains("Wire transform.Outputs.TransformedExamples", e.Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A stand-in Transform node with a graph output.</summary>
+internal sealed class GraphSource : Component<string>
+{
+    public GraphSource() : base("none", "Transform", SourceLocation.Unknown) => Graph = DeclareOutput<TransformGraph>("transform_graph");
+
+    public Channel<TransformGraph> Graph { get; }
+
+    public override string Version => "0";
+
+    protected override IExecutor<string> CreateExecutor() => throw new NotSupportedException();
+}
+
+/// <summary>A custom trainer: SDCA linear regression, reading its L2 from the hyper-parameters.</summary>
+public sealed class SdcaRegressionModule : ITrainingModule
+{
+    public static double? LastL2 { get; private set; }
+
+    public IEstimator<ITransformer> Build(MLContext mlContext, TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(context);
+        LastL2 = context.HyperParameters.TryGetValue("l2", out var l2) ? l2.GetDouble() : null;
+        return mlContext.Regression.Trainers.Sdca(context.LabelColumn, context.FeatureColumn, l2Regularization: (float?)LastL2);
+    }
+}

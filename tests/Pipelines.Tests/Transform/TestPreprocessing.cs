@@ -1,0 +1,66 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Pipelines.Tests.Transform;
+
+/// <summary>Numeric features to float, text features one-hot encoded, all concatenated into 'Features'.</summary>
+public sealed class TestPreprocessing : IPreprocessing
+{
+    public IEstimator<ITransformer> Build(MLContext mlContext, PreprocessingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(context);
+        var numeric = context.NumericFeatures.Select(c => new InputOutputColumnPair(c + "_f", c)).ToArray();
+        IEstimator<ITransformer> estimator = mlContext.Transforms.Conversion.ConvertType(numeric, DataKind.Single);
+        foreach (var text in context.TextFeatures)
+        {
+            estimator = estimator.Append(mlContext.Transforms.Categorical.OneHotEncoding(text + "_onehot", text));
+        }
+
+        var inputs = numeric.Select(p => p.OutputColumnName).Concat(context.TextFeatures.Select(t => t + "_onehot")).ToArray();
+        return estimator.Append(mlContext.Transforms.Concatenate("Features", inputs));
+    }
+}
+
+/// <summary>Min-max normalizes x1 into 'x1_scaled' (fitted on the analyze split only).</summary>
+public sealed class NormalizingPreprocessing : IPreprocessing
+{
+    public IEstimator<ITransformer> Build(MLContext mlContext, PreprocessingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return mlContext.Transforms.NormalizeMinMax("x1_scaled", "x1", fixZero: false);
+    }
+}
+
+/// <summary>Uses a column that does not exist.</summary>
+public sealed class BrokenPreprocessing : IPreprocessing
+{
+    public IEstimator<ITransformer> Build(MLContext mlContext, PreprocessingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return mlContext.Transforms.Concatenate("Features", "no_such_column");
+    }
+}
+
+/// <summary>Leaves the numbers as double in 'Features' (the Trainer converts them to float inside the model).</summary>
+public sealed class DoubleFeaturesPreprocessing : IPreprocessing
+{
+    public IEstimator<ITransformer> Build(MLContext mlContext, PreprocessingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(context);
+        return mlContext.Transforms.Concatenate("Features", [.. context.NumericFeatures]);
+    }
+}
+
+public abstract class AbstractPreprocessing : IPreprocessing
+{
+    public abstract IEstimator<ITransformer> Build(MLContext mlContext, PreprocessingContext context);
+}
+
+public sealed class PreprocessingWithoutDefaultConstructor(int factor) : IPreprocessing
+{
+    public int Factor { get; } = factor;
+
+    public IEstimator<ITransformer> Build(MLContext mlContext, PreprocessingContext context) => throw new NotSupportedException();
+}
