@@ -37,6 +37,8 @@ internal static class IdvWriter
         var saverType = typeof(MLContext).Assembly.GetType("Microsoft.ML.Data.IO.BinarySaver");
         var argumentsType = saverType?.GetNestedType("Arguments", BindingFlags.Public);
         var ordered = argumentsType?.GetField("DeterministicBlockOrder", BindingFlags.Public | BindingFlags.Instance);
+        // Deflate compression is most of the write time and the files are scratch-like intermediate data: store blocks raw.
+        var compression = argumentsType?.GetField("Compression", BindingFlags.Public | BindingFlags.Instance);
         var constructor = saverType?.GetConstructor([typeof(IHostEnvironment), argumentsType!]);
         var saveData = saverType?.GetMethod("SaveData", [typeof(Stream), typeof(IDataView), typeof(int[])]);
         if (argumentsType is null || ordered is null || constructor is null || saveData is null)
@@ -48,6 +50,11 @@ internal static class IdvWriter
         {
             var arguments = Activator.CreateInstance(argumentsType)!;
             ordered.SetValue(arguments, true);
+            if (compression is { FieldType.IsEnum: true } && Enum.GetNames(compression.FieldType).Contains("None"))
+            {
+                compression.SetValue(arguments, Enum.Parse(compression.FieldType, "None"));
+            }
+
             var saver = constructor.Invoke([ml, arguments]);
             var columns = Enumerable.Range(0, data.Schema.Count).Where(i => !data.Schema[i].IsHidden).ToArray();
             try

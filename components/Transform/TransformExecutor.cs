@@ -106,6 +106,18 @@ public sealed class TransformExecutor : IExecutor<TransformOptions>
             try
             {
                 output = transformer.Transform(new ColumnarDataView(table));
+                if (options.OutputColumns is { } keep)
+                {
+                    var wanted = keep.Concat(preprocessingContext.LabelColumn is { } l ? [l] : []).Distinct(StringComparer.Ordinal).ToArray();
+                    var absent = wanted.Where(c => output.Schema.GetColumnOrNull(c) is null).ToList();
+                    if (absent.Count > 0)
+                    {
+                        throw new DataValidationException(
+                            $"{nameof(TransformOptions)}.{nameof(TransformOptions.OutputColumns)} names {string.Join(", ", absent.Select(a => $"'{a}'"))}, which the preprocessing does not output. Columns: {string.Join(", ", output.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}.");
+                    }
+
+                    output = ml.Transforms.SelectColumns(wanted).Fit(output).Transform(output);
+                }
             }
             catch (Exception e) when (IsUserCodeError(e))
             {

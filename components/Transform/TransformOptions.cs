@@ -17,4 +17,11 @@ public sealed record TransformOptions
 
     /// <summary>The seed of the <c>MLContext</c> the preprocessing is built and fitted with (fitting is deterministic). Default 1.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Columns written to the transformed examples (null = every column the preprocessing outputs). The schema's label column
+    /// is always kept. Naming only what the Trainer reads (e.g. <c>["Features"]</c>) makes large datasets much cheaper to
+    /// write and read; the transform graph itself is unaffected.
+    /// </summary>
+    public IReadOnlyList<string>? OutputColumns { get; init; }
 }

@@ -12,7 +12,7 @@ var statisticsGen = new StatisticsGen(exampleGen.Outputs.Examples);
 var schemaGen = new SchemaGen(statisticsGen.Outputs.Statistics, new SchemaGenOptions { LabelColumn = "delay" });
 var exampleValidator = new ExampleValidator(statisticsGen.Outputs.Statistics, schemaGen.Outputs.Schema);
 
-var transform = new Transform(exampleGen.Outputs.Examples, schemaGen.Outputs.Schema, new TransformOptions { Preprocessing = typeof(FlightsPreprocessing) });
+var transform = new Transform(exampleGen.Outputs.Examples, schemaGen.Outputs.Schema, new TransformOptions { Preprocessing = typeof(FlightsPreprocessing), OutputColumns = ["Features"] });
 transform.RunAfter(exampleValidator);
 
 var trainer = new Trainer(transform.Outputs.TransformedExamples, transform.Outputs.TransformGraph, schemaGen.Outputs.Schema, new TrainerOptions
