@@ -2,13 +2,13 @@ using System.Globalization;
 
 namespace Pipelines.Bench;
 
-/// <summary>The command line: <c>[orchestration|data|trainer|all] [--postgres CS] [--flights PATH] [--runs N] [--repetitions N] [--trace] [--with-valid]</c>.</summary>
+/// <summary>The command line: <c>[orchestration|data|trainer|pipeline|all] [--postgres CS] [--flights PATH] [--runs N] [--repetitions N] [--trace] [--with-valid]</c>.</summary>
 public sealed record BenchArguments
 {
     public const string PostgresVariable = "PIPELINES_BENCH_POSTGRES";
 
     public const string Usage =
-        "usage: Pipelines.Bench [orchestration|data|trainer|all] [--postgres \"Host=...\"] [--flights path/to/flights-3m.parquet] " +
+        "usage: Pipelines.Bench [orchestration|data|trainer|pipeline|all] [--postgres \"Host=...\"] [--flights path/to/flights-3m.parquet] " +
         "[--runs 10] [--repetitions 3] [--trace] [--with-valid]\n" +
         $"  --postgres    admin connection string of a PostgreSQL server (a fresh database is created per run); default: ${PostgresVariable}\n" +
         "  --flights     the benchmark Parquet file; default: shared/data/flights-3m.parquet found by walking up from the current directory\n" +
@@ -37,6 +37,8 @@ public sealed record BenchArguments
 
     public bool RunsTrainer => Verb is "all" or "trainer";
 
+    public bool RunsPipeline => Verb is "all" or "pipeline";
+
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with the usage on a bad argument.</summary>
     public static BenchArguments Parse(IReadOnlyList<string> args)
     {
@@ -46,7 +48,7 @@ public sealed record BenchArguments
             var arg = args[i];
             switch (arg)
             {
-                case "orchestration" or "data" or "trainer" or "all":
+                case "orchestration" or "data" or "trainer" or "pipeline" or "all":
                     result = result with { Verb = arg };
                     break;
                 case "--postgres":

@@ -38,6 +38,11 @@ public static class Program
             checks.AddRange(await TrainerSuite.RunAsync(arguments));
         }
 
+        if (arguments.RunsPipeline)
+        {
+            checks.AddRange(await PipelineSuite.RunAsync(arguments));
+        }
+
         Console.WriteLine();
         Console.WriteLine("## Targets");
         foreach (var check in checks)

@@ -138,7 +138,7 @@ public static class TrainerSuite
     }
 
     /// <summary>The bare baseline: dataset from the float32 matrix, booster, N iterations; then (untimed) eval predictions.</summary>
-    private static Run TrainNative(FlightsFeatures data, LightGbmSettings settings, string parameters, bool validation)
+    internal static Run TrainNative(FlightsFeatures data, LightGbmSettings settings, string parameters, bool validation)
     {
         PeakMemory.TrimNativeHeap();
         PeakMemory.Reset();
@@ -184,7 +184,7 @@ public static class TrainerSuite
         return new Run(seconds, null, null, Auc.Compute(data.Eval.Labels, scores), null) { PeakMiB = peak, StartMiB = start };
     }
 
-    private sealed record Run(double Seconds, double? DatasetSeconds, double? BoostingSeconds, double Auc, int? Trees)
+    internal sealed record Run(double Seconds, double? DatasetSeconds, double? BoostingSeconds, double Auc, int? Trees)
     {
         public double PeakMiB { get; init; }
 

@@ -1,0 +1,314 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Flights;
+using Microsoft.EntityFrameworkCore;
+using Pipelines.Components;
+using Pipelines.Metadata;
+using Pipelines.Orchestration;
+
+namespace Pipelines.Bench;
+
+/// <summary>
+/// Issue 3's "whole flights pipeline versus the bare training time" and "cached re-run", plus our Trainer's own numbers beside
+/// native LightGBM, in one process:
+/// (1) bare native LightGBM on <see cref="FlightsFeatures"/> (the <see cref="TrainerSuite"/> path, matched settings), one
+/// untimed warm-up then the median of <c>--repetitions</c>;
+/// (2) the flights pipeline (same definition as <c>pipelines/flights/Program.cs</c>) on a fresh SQLite store and artifact folder
+/// (cold cache), timed from the metadata store (run context <c>CreatedAt</c> → last node <c>EndedAt</c>);
+/// (3) the Trainer node's <c>train_seconds</c> and the Evaluator's overall AUC against (1);
+/// (4) a second engine on the same store re-running the unchanged pipeline (every node should be Cached).
+/// </summary>
+public static class PipelineSuite
+{
+    public const double MaxWallRatio = 2.5;
+    public const double MaxTaxShare = 0.05;
+    public const double MaxPeakMiB = 3 * 1024;
+    public const double MaxCachedSeconds = 2;
+    private const string WallTarget = "flights pipeline wall / native LightGBM train time";
+    private const string TaxTarget = "orchestration tax (wall − Σ component durations) / wall";
+    private const string PeakTarget = "flights pipeline peak memory";
+    private const string CachedTarget = "cached re-run pipeline time";
+    private const string TrainerTimeTarget = "pipeline Trainer train_seconds / native LightGBM train time";
+    private const string TrainerAucTarget = "|pipeline Evaluator overall AUC − native LightGBM AUC|";
+
+    public static async Task<IReadOnlyList<TargetCheck>> RunAsync(BenchArguments arguments)
+    {
+        var flights = arguments.FindFlights();
+        if (flights is null || !File.Exists(flights))
+        {
+            var reason = flights is null ? "shared/data/flights-3m.parquet not found above the current directory" : $"{flights} not found";
+            Console.WriteLine();
+            Console.WriteLine($"## Flights pipeline: skipped: {reason} (pass --flights)");
+            return
+            [
+                new TargetCheck(WallTarget, "×", MaxWallRatio, AtMost: true, null, reason),
+                new TargetCheck(TaxTarget, "%", MaxTaxShare * 100, AtMost: true, null, reason),
+                new TargetCheck(PeakTarget, "MiB", MaxPeakMiB, AtMost: true, null, reason),
+                new TargetCheck(CachedTarget, "s", MaxCachedSeconds, AtMost: true, null, reason),
+                new TargetCheck(TrainerTimeTarget, "×", TrainerSuite.MaxTimeRatio, AtMost: true, null, reason),
+                new TargetCheck(TrainerAucTarget, "AUC", TrainerSuite.MaxAucDifference, AtMost: true, null, reason),
+            ];
+        }
+
+        // (1) Bare native LightGBM. The features are dropped before the pipeline runs so they do not count in its peak.
+        var settings = new LightGbmSettings();
+        var (nativeSeconds, nativeAuc, nativeTrainRows, nativeRuns) = await NativeAsync(flights, settings, arguments.Repetitions);
+
+        var root = Path.Combine(Path.GetTempPath(), "pipelines-bench-pipeline-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        try
+        {
+            var (pipeline, trainerId, evaluatorId) = Build();
+            var engineSettings = new EngineSettings(
+                new MetadataStoreOptions(MetadataProvider.Sqlite, $"Data Source={Path.Combine(root, "metadata.db")}"),
+                Path.Combine(root, "artifacts"), Path.Combine(root, "schemas"), new RunnerOptions());
+            var parameters = new Dictionary<string, string> { ["input"] = flights };
+
+            // (2) Cold run.
+            PeakMemory.TrimNativeHeap();
+            PeakMemory.Reset();
+            var startMiB = PeakMemory.PeakMiB();
+            var coldWatch = Stopwatch.StartNew();
+            RunMeasurement cold;
+            double trainSeconds;
+            double pipelineAuc;
+            long trainRows;
+            int evalRows;
+            await using (var engine = await PipelineEngine.StartAsync(pipeline, engineSettings, TimeProvider.System, null, CancellationToken.None))
+            {
+                var runId = await engine.StartRunAsync(parameters, noCache: false, CancellationToken.None);
+                var progress = await engine.WaitAsync(runId, null, CancellationToken.None);
+                var stopwatchSeconds = coldWatch.Elapsed.TotalSeconds;
+                if (progress.State != RunState.Succeeded)
+                {
+                    throw new InvalidOperationException($"flights pipeline run {runId} ended {progress.State}: {progress.Error}");
+                }
+
+                cold = await MeasureAsync(engine, runId, stopwatchSeconds);
+                (trainSeconds, trainRows) = await TrainSecondsAsync(engine, cold.Executions.Single(e => e.NodeId == trainerId).Id);
+                (pipelineAuc, evalRows) = await EvaluatorAucAsync(engine, cold.Executions.Single(e => e.NodeId == evaluatorId).Id, engineSettings.ArtifactRoot);
+            }
+
+            var peakMiB = PeakMemory.PeakMiB();
+
+            // (4) Cached re-run: a second engine on the same store and artifact folder.
+            RunMeasurement cached;
+            var cachedWatch = Stopwatch.StartNew();
+            await using (var engine = await PipelineEngine.StartAsync(pipeline, engineSettings, TimeProvider.System, null, CancellationToken.None))
+            {
+                var engineStartSeconds = cachedWatch.Elapsed.TotalSeconds;
+                cachedWatch.Restart();
+                var runId = await engine.StartRunAsync(parameters, noCache: false, CancellationToken.None);
+                var progress = await engine.WaitAsync(runId, null, CancellationToken.None);
+                var stopwatchSeconds = cachedWatch.Elapsed.TotalSeconds;
+                if (progress.State != RunState.Succeeded)
+                {
+                    throw new InvalidOperationException($"cached flights pipeline run {runId} ended {progress.State}: {progress.Error}");
+                }
+
+                cached = await MeasureAsync(engine, runId, stopwatchSeconds) with { EngineStartSeconds = engineStartSeconds };
+            }
+
+            // Load drift check: native again after the pipeline (1 warm-up + 1 timed), informational only.
+            var (_, _, _, afterRuns) = await NativeAsync(flights, settings, 1);
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"native LightGBM train s, each run in order (first = warm-up): before the pipeline {string.Join(", ", nativeRuns.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))}; " +
+                $"after the pipeline {string.Join(", ", afterRuns.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))} (not used in the ratios); load average now {LoadAverage()}."));
+            return Report(flights, settings, nativeSeconds, nativeAuc, nativeTrainRows, nativeRuns.Count - 1, cold, cached, startMiB, peakMiB,
+                trainSeconds, trainRows, pipelineAuc, evalRows);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static IReadOnlyList<TargetCheck> Report(string flights, LightGbmSettings settings, double nativeSeconds, double nativeAuc,
+        int nativeTrainRows, int nativeRuns, RunMeasurement cold, RunMeasurement cached, double startMiB, double peakMiB,
+        double trainSeconds, long trainRows, double pipelineAuc, int evalRows)
+    {
+        var componentSum = cold.Executions.Sum(e => e.Seconds ?? 0);
+        var tax = (cold.WallSeconds - componentSum) / cold.WallSeconds;
+        var wallRatio = cold.WallSeconds / nativeSeconds;
+        var trainerRatio = trainSeconds / nativeSeconds;
+        var aucDifference = Math.Abs(pipelineAuc - nativeAuc);
+
+        var rows = new List<BenchResult>
+        {
+            new($"native LightGBM 4.7.0 train (C API; median of {nativeRuns})", new() { ["s"] = nativeSeconds, ["× native"] = 1 }),
+            new("**flights pipeline, cold cache** (run start → last node end)", new()
+            {
+                ["s"] = cold.WallSeconds, ["share of wall %"] = 100, ["× native"] = wallRatio, ["peak MiB"] = peakMiB, ["RSS at start MiB"] = startMiB,
+            }),
+        };
+        foreach (var e in cold.Executions)
+        {
+            rows.Add(new($"  {e.NodeId} ({e.State})", e.Seconds is { } s ? new() { ["s"] = s, ["share of wall %"] = s * 100 / cold.WallSeconds } : []));
+        }
+
+        rows.Add(new("  Σ component durations", new() { ["s"] = componentSum, ["share of wall %"] = componentSum * 100 / cold.WallSeconds }));
+        rows.Add(new("  orchestration tax (wall − Σ)", new() { ["s"] = cold.WallSeconds - componentSum, ["share of wall %"] = tax * 100 }));
+        rows.Add(new("**cached re-run, second engine** (run start → last node end)", new() { ["s"] = cached.WallSeconds }));
+        Table.Print(
+            $"Flights pipeline vs native LightGBM: {Path.GetFileName(flights)}, SQLite metadata + Hangfire.InMemory, default RunnerOptions, " +
+            $"{Environment.ProcessorCount} cores",
+            rows,
+            [
+                (WallTarget, $"≤ {MaxWallRatio.ToString(CultureInfo.InvariantCulture)} ×"),
+                (TaxTarget, $"≤ {(MaxTaxShare * 100).ToString(CultureInfo.InvariantCulture)} %"),
+                (PeakTarget, $"≤ {MaxPeakMiB.ToString(CultureInfo.InvariantCulture)} MiB"),
+                (CachedTarget, $"≤ {MaxCachedSeconds.ToString(CultureInfo.InvariantCulture)} s"),
+            ],
+            new Dictionary<string, string> { ["s"] = "0.000", ["share of wall %"] = "0.0", ["× native"] = "0.00" });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"cold: wall from the metadata store (run context CreatedAt → last EndedAt); stopwatch StartRunAsync → WaitAsync returned {cold.StopwatchSeconds:0.000} s " +
+            $"(WaitAsync polls every 50 ms). The nodes run one after another in this pipeline (a chain plus Evaluator after Trainer), so Σ component " +
+            $"durations (each execution's StartedAt → EndedAt) is the compute on the critical path and wall − Σ is hops, scheduling and the run's start."));
+        Console.WriteLine("peak = VmHWM during the cold run (engine start → run end), reset after a full GC and malloc_trim at its start; " +
+            "the native benchmark's features were dropped before.");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"cached: node states {string.Join(", ", cached.Executions.Select(e => $"{e.NodeId} {e.State}"))}; all Cached: " +
+            $"{(cached.Executions.All(e => e.State == ExecutionState.Cached) ? "yes" : "NO")}; second engine start (store open, Hangfire server) {cached.EngineStartSeconds:0.000} s " +
+            $"(not in the pipeline time); stopwatch StartRunAsync → WaitAsync returned {cached.StopwatchSeconds:0.000} s."));
+
+        Table.Print(
+            "Our Trainer (inside the pipeline) vs native LightGBM",
+            [
+                new("native LightGBM 4.7.0 (C API, P/Invoke), integer categoricals", new()
+                {
+                    ["train s"] = nativeSeconds, ["AUC"] = nativeAuc, ["× native"] = 1, ["train rows"] = nativeTrainRows,
+                }),
+                new("pipeline Trainer (ML.NET LightGBM, one-hot categoricals): train_seconds; Evaluator overall AUC", new()
+                {
+                    ["train s"] = trainSeconds, ["AUC"] = pipelineAuc, ["AUC − native"] = pipelineAuc - nativeAuc, ["× native"] = trainerRatio,
+                    ["train rows"] = trainRows, ["eval rows"] = evalRows,
+                }),
+            ],
+            [
+                (TrainerTimeTarget, $"≤ {TrainerSuite.MaxTimeRatio.ToString(CultureInfo.InvariantCulture)} ×"),
+                (TrainerAucTarget, $"≤ {TrainerSuite.MaxAucDifference.ToString(CultureInfo.InvariantCulture)}"),
+            ],
+            new Dictionary<string, string> { ["AUC"] = "0.00000", ["AUC − native"] = "+0.00000;−0.00000;0", ["train s"] = "0.000", ["× native"] = "0.00" });
+        Console.WriteLine($"native settings: {settings.Describe()}; categorical: origin, destination as integer codes (features 5, 6).");
+        Console.WriteLine("Not the same rows: native uses FlightsFeatures' 2:1 split (SplitMix64 of the row index) and scores its own eval split; the pipeline " +
+            "uses ExampleGen's 2:1 split of the same file and the Evaluator scores ExampleGen's eval split (similar sizes). The pipeline's Trainer " +
+            "sees origin/destination one-hot encoded by FlightsPreprocessing (ML.NET categorical slot ranges), native sees integer categoricals. " +
+            "train_seconds = the Trainer's own fit wall time (Model artifact property), not the node's duration. " +
+            "The pipeline's LightGbmOptions set iterations 100, leaves 31, lr 0.1, min data 20, categorical split; threads, seed and the " +
+            "ML.NET-only defaults (bin sample, L2, min hessian, sigmoid) are the Trainer's own.");
+
+        return
+        [
+            new TargetCheck(WallTarget, "×", MaxWallRatio, AtMost: true, wallRatio),
+            new TargetCheck(TaxTarget, "%", MaxTaxShare * 100, AtMost: true, tax * 100),
+            new TargetCheck(PeakTarget, "MiB", MaxPeakMiB, AtMost: true, peakMiB),
+            new TargetCheck(CachedTarget, "s", MaxCachedSeconds, AtMost: true, cached.WallSeconds),
+            new TargetCheck(TrainerTimeTarget, "×", TrainerSuite.MaxTimeRatio, AtMost: true, trainerRatio),
+            new TargetCheck(TrainerAucTarget, "AUC", TrainerSuite.MaxAucDifference, AtMost: true, aucDifference),
+        ];
+    }
+
+    private static async Task<(double Seconds, double Auc, int TrainRows, IReadOnlyList<double> Runs)> NativeAsync(string flights, LightGbmSettings settings, int repetitions)
+    {
+        var data = await FlightsFeatures.LoadAsync(flights);
+        var parameters = settings.ToNativeParameters(FlightsFeatures.CategoricalFeatures);
+        var runs = new List<TrainerSuite.Run>();
+        for (var i = 0; i <= repetitions; i++)
+        {
+            runs.Add(TrainerSuite.TrainNative(data, settings, parameters, validation: false));
+        }
+
+        var timed = runs.Skip(1).Select(r => r.Seconds).Order().ToList();
+        return (timed[timed.Count / 2], runs[^1].Auc, data.Train.Rows, runs.Select(r => r.Seconds).ToList());
+    }
+
+    /// <summary>The same pipeline as <c>pipelines/flights/Program.cs</c>.</summary>
+    private static (Pipeline Pipeline, string TrainerId, string EvaluatorId) Build()
+    {
+        var input = new PipelineParameter("input", "", "Parquet file of flights: date, delay, distance, origin, destination");
+        var exampleGen = new ExampleGen(input, new ExampleGenOptions { LabelColumn = "delay" });
+        var statisticsGen = new StatisticsGen(exampleGen.Outputs.Examples);
+        var schemaGen = new SchemaGen(statisticsGen.Outputs.Statistics, new SchemaGenOptions { LabelColumn = "delay" });
+        var exampleValidator = new ExampleValidator(statisticsGen.Outputs.Statistics, schemaGen.Outputs.Schema);
+        var transform = new Transform(exampleGen.Outputs.Examples, schemaGen.Outputs.Schema, new TransformOptions { Preprocessing = typeof(FlightsPreprocessing) });
+        transform.RunAfter(exampleValidator);
+        var trainer = new Trainer(transform.Outputs.TransformedExamples, transform.Outputs.TransformGraph, schemaGen.Outputs.Schema, new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            PositiveAbove = 15,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 100, NumberOfLeaves = 31, LearningRate = 0.1, MinimumExampleCountPerLeaf = 20, UseCategoricalSplit = true },
+        });
+        var evaluator = new Evaluator(exampleGen.Outputs.Examples, trainer.Outputs.Model, new EvaluatorOptions
+        {
+            SliceColumns = ["origin"],
+            MinSliceSize = 1000,
+            Thresholds = [new MetricThreshold(MetricNames.Auc, Lower: 0.70)],
+            ChangeThresholds = [new ChangeThreshold(MetricNames.Auc, ChangeDirection.HigherIsBetter, MaxAbsoluteDegradation: 0.01)],
+        });
+        return (new Pipeline("flights", [exampleGen, statisticsGen, schemaGen, exampleValidator, transform, trainer, evaluator]), trainer.Id, evaluator.Id);
+    }
+
+    private static async Task<RunMeasurement> MeasureAsync(PipelineEngine engine, long runId, double stopwatchSeconds)
+    {
+        await using var db = engine.Store.CreateContext();
+        var run = await db.Contexts.FirstAsync(c => c.Id == runId);
+        var executions = await db.Executions.Where(e => e.RunId == runId).OrderBy(e => e.Position).ToListAsync();
+        var lastEnd = executions.Max(e => e.EndedAt ?? run.CreatedAt);
+        var nodes = executions.Select(e => new NodeTime(e.Id, e.NodeId, e.State,
+            e.StartedAt is { } s && e.EndedAt is { } t ? (t - s).TotalSeconds : null)).ToList();
+        return new RunMeasurement((lastEnd - run.CreatedAt).TotalSeconds, stopwatchSeconds, nodes);
+    }
+
+    private static async Task<(double Seconds, long Rows)> TrainSecondsAsync(PipelineEngine engine, long trainerExecutionId)
+    {
+        await using var db = engine.Store.CreateContext();
+        var model = await db.Artifacts.Where(a => a.ProducerExecutionId == trainerExecutionId && a.ProducerPort == "model").SingleAsync();
+        using var properties = JsonDocument.Parse(model.PropertiesJson);
+        return (properties.RootElement.GetProperty("train_seconds").GetDouble(), properties.RootElement.GetProperty("train_rows").GetInt64());
+    }
+
+    private static async Task<(double Auc, int Rows)> EvaluatorAucAsync(PipelineEngine engine, long evaluatorExecutionId, string artifactRoot)
+    {
+        await using var db = engine.Store.CreateContext();
+        var artifacts = await db.Artifacts.Where(a => a.ProducerExecutionId == evaluatorExecutionId).ToListAsync();
+        foreach (var artifact in artifacts)
+        {
+            var uri = Path.IsPathRooted(artifact.Uri) ? artifact.Uri : Path.Combine(artifactRoot, artifact.Uri);
+            var path = Path.Combine(uri, EvaluationResult.FileName);
+            if (File.Exists(path))
+            {
+                var result = await EvaluationResult.LoadAsync(path, CancellationToken.None);
+                return (result.Overall.Candidate.Get(MetricNames.Auc) ?? double.NaN, result.RowCount);
+            }
+        }
+
+        throw new InvalidOperationException($"no {EvaluationResult.FileName} among the Evaluator's outputs ({string.Join(", ", artifacts.Select(a => a.Uri))}).");
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private sealed record NodeTime(long Id, string NodeId, ExecutionState State, double? Seconds);
+
+    private sealed record RunMeasurement(double WallSeconds, double StopwatchSeconds, IReadOnlyList<NodeTime> Executions)
+    {
+        public double EngineStartSeconds { get; init; }
+    }
+}
