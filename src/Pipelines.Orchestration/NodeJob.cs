@@ -56,7 +56,8 @@ public sealed class NodeJob
         var component = pipeline[snapshot.Execution.NodeId];
         using var lease = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var log = new StringBuilder();
-        var heartbeat = HeartbeatAsync(executionId, owner, lease);
+        var heartbeat = LeaseHeartbeat.RunAsync(
+            ct => _runtime.Ledger.RenewLeaseAsync(executionId, owner, _runtime.Options.Lease, ct), _runtime, lease, $"execution {executionId}");
         try
         {
             var toEnqueue = await RunAsync(snapshot, component, owner, claim.Attempt, log, lease.Token).ConfigureAwait(false);
@@ -217,41 +218,6 @@ public sealed class NodeJob
         lock (log)
         {
             return log.Length > 8000 ? log.ToString(log.Length - 8000, 8000) : log.ToString();
-        }
-    }
-
-    private async Task HeartbeatAsync(long executionId, string owner, CancellationTokenSource lease)
-    {
-        var period = _runtime.Options.Lease / 3;
-        var lastRenewed = _runtime.Time.GetTimestamp();
-        while (!lease.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(period, _runtime.Time, lease.Token).ConfigureAwait(false);
-                if (!await _runtime.Ledger.RenewLeaseAsync(executionId, owner, _runtime.Options.Lease, lease.Token).ConfigureAwait(false))
-                {
-                    // Someone else owns the node now (run canceled, or our lease expired and was taken over).
-                    await lease.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
-
-                lastRenewed = _runtime.Time.GetTimestamp();
-            }
-            catch (OperationCanceledException)
-            {
-                return; // the node ended
-            }
-            catch (Exception ex) when (TransientErrors.IsTransient(ex))
-            {
-                // Keep trying; once the lease has really expired another worker may take over, so stop this attempt.
-                if (_runtime.Time.GetElapsedTime(lastRenewed) >= _runtime.Options.Lease)
-                {
-                    _runtime.Log($"execution {executionId}: could not renew the lease for {_runtime.Options.Lease.TotalSeconds:0} s ({ex.Message}); stopping this attempt");
-                    await lease.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
-            }
         }
     }
 }

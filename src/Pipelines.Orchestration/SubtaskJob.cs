@@ -55,28 +55,8 @@ public sealed class SubtaskJob
         }
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var heartbeat = Task.Run(async () =>
-        {
-            try
-            {
-                while (!cts.IsCancellationRequested)
-                {
-                    await Task.Delay(lease / 3, runtime.Time, cts.Token).ConfigureAwait(false);
-                    if (!await runtime.Subtasks.RenewAsync(subtask.Id, owner, lease, cts.Token).ConfigureAwait(false))
-                    {
-                        await cts.CancelAsync().ConfigureAwait(false);
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // ended
-            }
-            catch (Exception ex) when (TransientErrors.IsTransient(ex))
-            {
-                // a missed renewal only risks a duplicate run after expiry, which the claim resolves
-            }
-        }, CancellationToken.None);
+        var heartbeat = LeaseHeartbeat.RunAsync(
+            token => runtime.Subtasks.RenewAsync(subtask.Id, owner, lease, token), runtime, cts, $"subtask {subtask.Id}");
 
         var clock = Stopwatch.StartNew();
         string? output = null;
