@@ -35,8 +35,11 @@ public sealed class EvaluatorExecutor : IExecutor<EvaluatorOptions>
             options.PositiveAbove ?? model.GetDouble("positive_above"));
         var warnings = new List<EvaluationWarning>();
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var candidateScorer = ModelScorer.Load(model, spec, SliceMetrics.CandidateRole);
+        var loadSeconds = clock.Elapsed.TotalSeconds;
         var candidate = candidateScorer.Score(table);
+        context.Log($"Loaded the candidate in {loadSeconds:0.00} s and scored {table.RowCount} rows in {clock.Elapsed.TotalSeconds - loadSeconds:0.00} s.");
         AddLabelWarnings(candidate, table.RowCount, label, SliceMetrics.CandidateRole, warnings);
 
         Predictions? baseline = null;
@@ -46,6 +49,7 @@ public sealed class EvaluatorExecutor : IExecutor<EvaluatorOptions>
             (baseline, baselineProblem) = ScoreBaseline(baselineModel, task, spec, table, warnings);
         }
 
+        clock.Restart();
         var slices = Slicer.Build(table, options.SliceColumns, warnings);
         var evaluated = new List<SliceEvaluation>(slices.Count);
         foreach (var slice in slices)
@@ -69,6 +73,8 @@ public sealed class EvaluatorExecutor : IExecutor<EvaluatorOptions>
         }
 
         var blessing = BlessingJudge.Judge(options, task, evaluated, warnings, baselineModel?.Id, baselineProblem);
+        context.Log($"Metrics for {evaluated.Count} slice(s){(baseline is null ? "" : " (candidate and baseline)")} in {clock.Elapsed.TotalSeconds:0.00} s.");
+        clock.Restart();
 
         FeatureImportance? importance = null;
         FeatureContributions? contributions = null;
@@ -93,6 +99,7 @@ public sealed class EvaluatorExecutor : IExecutor<EvaluatorOptions>
             }
 
             importance = new FeatureImportance(permutation, gain);
+            context.Log($"Explanations (importance, contributions) in {clock.Elapsed.TotalSeconds:0.00} s.");
         }
 
         var result = new EvaluationResult(task, label, options.EvalSplit, model.Id, baselineModel?.Id, table.RowCount, evaluated, warnings,
