@@ -1,9 +1,11 @@
 // The penguin pipeline: predict a penguin's species from its measurements (Palmer Station data, CC0), the way TFX's
 // penguin example does. Run it:  dotnet run --project pipelines/penguin -- run
+// then serve the pushed model:  dotnet run --project pipelines/penguin -- serve
 using Penguin;
 using Pipelines;
 using Pipelines.Components;
 
+var servingDir = new PipelineParameter("serving_dir", Path.Combine(".pipelines", "serving"), "Push destination the model server serves from");
 var input = new PipelineParameter("input", Path.Combine(AppContext.BaseDirectory, "data", "penguins.csv"), "CSV file (or {SPAN} pattern) of penguin measurements");
 
 var exampleGen = new ExampleGen(input, new ExampleGenOptions { LabelColumn = "species" });
@@ -35,5 +37,8 @@ var evaluator = new Evaluator(exampleGen.Outputs.Examples, trainer.Outputs.Model
     ChangeThresholds = [new ChangeThreshold(MetricNames.MicroAccuracy, ChangeDirection.HigherIsBetter, MaxAbsoluteDegradation: 0.01)],
 });
 
-var pipeline = new Pipeline("penguin", [exampleGen, statisticsGen, schemaGen, exampleValidator, transform, tuner, trainer, evaluator]);
+var infraValidator = new InfraValidator(trainer.Outputs.Model, exampleGen.Outputs.Examples, new InfraValidatorOptions { MaxP99LatencyMs = 50 });
+var pusher = new Pusher(trainer.Outputs.Model, evaluator.Outputs.Blessing, servingDir, infraValidator.Outputs.Blessing);
+
+var pipeline = new Pipeline("penguin", [exampleGen, statisticsGen, schemaGen, exampleValidator, transform, tuner, trainer, evaluator, infraValidator, pusher]);
 return await PipelineHost.RunAsync(pipeline, args);

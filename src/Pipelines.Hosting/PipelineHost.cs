@@ -5,7 +5,7 @@ namespace Pipelines;
 
 /// <summary>
 /// The command line every pipeline project gets: <c>run</c>, <c>runs</c>, <c>show</c>, <c>lineage</c>, <c>worker</c>,
-/// <c>export-schema</c>. A pipeline's <c>Program.cs</c> ends with <c>return await PipelineHost.RunAsync(pipeline, args);</c>.
+/// <c>export-schema</c>, <c>serve</c>, <c>models</c>, <c>rollback</c>. A pipeline's <c>Program.cs</c> ends with <c>return await PipelineHost.RunAsync(pipeline, args);</c>.
 /// Exit codes: 0 success, 1 a run failed, 2 bad usage or configuration.
 /// </summary>
 public static class PipelineHost
@@ -23,6 +23,7 @@ public static class PipelineHost
         root.Subcommands.Add(LineageCommand.Create(pipeline, common));
         root.Subcommands.Add(WorkerCommand.Create(pipeline, common));
         root.Subcommands.Add(ExportSchemaCommand.Create(pipeline, common));
+        root.Subcommands.Add(ServeCommand.Create(pipeline, common));
         var parse = root.Parse(args);
         try
         {

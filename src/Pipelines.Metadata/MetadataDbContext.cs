@@ -5,6 +5,9 @@ namespace Pipelines.Metadata;
 /// <summary>The EF Core model of the metadata store; identical for SQLite and PostgreSQL.</summary>
 public sealed class MetadataDbContext : DbContext
 {
+    /// <summary>The promotion log's table (added in schema version 4).</summary>
+    public const string PromotionTable = "mlmd_promotions";
+
     /// <summary>Creates the context.</summary>
     public MetadataDbContext(DbContextOptions<MetadataDbContext> options) : base(options)
     {
@@ -36,6 +39,9 @@ public sealed class MetadataDbContext : DbContext
 
     /// <summary>Subtasks (Tuner trials).</summary>
     public DbSet<SubtaskRecord> Subtasks => Set<SubtaskRecord>();
+
+    /// <summary>The promotion log (pushes and rollbacks; append-only).</summary>
+    public DbSet<PromotionRecord> Promotions => Set<PromotionRecord>();
 
     /// <summary>The schema version row.</summary>
     public DbSet<SchemaVersionRecord> SchemaVersions => Set<SchemaVersionRecord>();
@@ -98,6 +104,13 @@ public sealed class MetadataDbContext : DbContext
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(x => new { x.ExecutionId, x.BatchId, x.Index }).IsUnique();
             e.HasIndex(x => new { x.BatchId, x.State });
+        });
+        modelBuilder.Entity<PromotionRecord>(e =>
+        {
+            e.ToTable(PromotionTable);
+            e.Property(x => x.Action).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.ModelName, x.Version });
+            e.HasIndex(x => x.ModelArtifactId);
         });
         modelBuilder.Entity<AttributionRecord>(e =>
         {

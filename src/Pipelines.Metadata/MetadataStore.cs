@@ -16,7 +16,7 @@ namespace Pipelines.Metadata;
 public sealed class MetadataStore : IAsyncDisposable
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     private readonly PooledDbContextFactory<MetadataDbContext> _factory;
 
@@ -177,6 +177,7 @@ public sealed class MetadataStore : IAsyncDisposable
             {
                 // Not EnsureCreated: the database may already hold other tables (Hangfire's), which makes EnsureCreated a no-op.
                 await creator.CreateTablesAsync(cancellationToken).ConfigureAwait(false);
+                await CreateAppendOnlyTriggersAsync(db, cancellationToken).ConfigureAwait(false);
                 db.SchemaVersions.Add(new SchemaVersionRecord { Version = SchemaVersion, CreatedAt = UtcNow });
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 return;
@@ -184,6 +185,16 @@ public sealed class MetadataStore : IAsyncDisposable
 
             var versions = await db.SchemaVersions.Select(v => v.Version).ToListAsync(cancellationToken).ConfigureAwait(false);
             var found = versions.Count == 0 ? 0 : versions.Max();
+            if (found == 3)
+            {
+                // Version 4 only adds the promotion log: create it in place rather than ask for a new database.
+                await AddTablesAsync(db, [MetadataDbContext.PromotionTable], cancellationToken).ConfigureAwait(false);
+                await CreateAppendOnlyTriggersAsync(db, cancellationToken).ConfigureAwait(false);
+                db.SchemaVersions.Add(new SchemaVersionRecord { Version = 4, CreatedAt = UtcNow });
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                found = 4;
+            }
+
             if (found != SchemaVersion)
             {
                 throw new InvalidOperationException(
@@ -199,6 +210,44 @@ public sealed class MetadataStore : IAsyncDisposable
                 await db.Database.CloseConnectionAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Creates tables added in a later schema version, from EF's own create script (the statements naming them).</summary>
+    private static async Task AddTablesAsync(MetadataDbContext db, IReadOnlyList<string> tables, CancellationToken cancellationToken)
+    {
+        var statements = db.Database.GenerateCreateScript()
+            .Split(";", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(statement => tables.Any(t => statement.Contains($"\"{t}\"", StringComparison.Ordinal)));
+        foreach (var statement in statements)
+        {
+            await db.Database.ExecuteSqlRawAsync(statement, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The promotion log is history: the database itself refuses to update or delete its rows.</summary>
+    private async Task CreateAppendOnlyTriggersAsync(MetadataDbContext db, CancellationToken cancellationToken)
+    {
+        const string message = "mlmd_promotions is append-only: promotion history is never rewritten";
+        if (Options.Provider == MetadataProvider.Sqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "CREATE TRIGGER IF NOT EXISTS mlmd_promotions_no_update BEFORE UPDATE ON mlmd_promotions BEGIN SELECT RAISE(ABORT, '" + message + "'); END;",
+                cancellationToken).ConfigureAwait(false);
+            await db.Database.ExecuteSqlRawAsync(
+                "CREATE TRIGGER IF NOT EXISTS mlmd_promotions_no_delete BEFORE DELETE ON mlmd_promotions BEGIN SELECT RAISE(ABORT, '" + message + "'); END;",
+                cancellationToken).ConfigureAwait(false);
+
+            return;
+        }
+
+        await db.Database.ExecuteSqlRawAsync(
+            $$"""
+            CREATE OR REPLACE FUNCTION mlmd_promotions_append_only() RETURNS trigger AS $f$
+            BEGIN RAISE EXCEPTION '{{message}}'; END; $f$ LANGUAGE plpgsql;
+            DROP TRIGGER IF EXISTS mlmd_promotions_append_only ON mlmd_promotions;
+            CREATE TRIGGER mlmd_promotions_append_only BEFORE UPDATE OR DELETE ON mlmd_promotions
+                FOR EACH ROW EXECUTE FUNCTION mlmd_promotions_append_only();
+            """, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> TableExistsAsync(MetadataDbContext db, string table, CancellationToken cancellationToken)

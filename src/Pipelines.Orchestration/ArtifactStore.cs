@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Pipelines.Orchestration;
 
 /// <summary>
@@ -54,34 +51,9 @@ public sealed class ArtifactStore
         return path;
     }
 
-    /// <summary>
-    /// SHA-256 over the directory's files (relative path, length and bytes, in ordinal path order) and their total size.
-    /// Equal content gives equal hashes wherever the directory lives, so downstream fingerprints follow content, not ids.
-    /// </summary>
-    public static async Task<(string Hash, long Size)> HashDirectoryAsync(string directory, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long total = 0;
-        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Select(f => (Full: f, Relative: Path.GetRelativePath(directory, f).Replace('\\', '/')))
-            .OrderBy(f => f.Relative, StringComparer.Ordinal);
-        var buffer = new byte[1 << 20];
-        foreach (var (full, relative) in files)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            hash.AppendData(Encoding.UTF8.GetBytes(relative));
-            await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false);
-            hash.AppendData(BitConverter.GetBytes(stream.Length));
-            total += stream.Length;
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
-        }
-
-        return (Convert.ToHexStringLower(hash.GetHashAndReset()), total);
-    }
+    /// <summary>The content hash of a directory (<see cref="DirectoryHash"/>).</summary>
+    public static Task<(string Hash, long Size)> HashDirectoryAsync(string directory, CancellationToken cancellationToken) =>
+        DirectoryHash.ComputeAsync(directory, cancellationToken);
 
     private static string Safe(string segment)
     {

@@ -499,6 +499,11 @@ public sealed class ExecutionLedger
 
             db.Events.Add(new EventRecord { ArtifactId = output.ArtifactId, ExecutionId = executionId, Kind = EventKind.Output, Port = output.Port, Index = 0, Time = now });
             db.Attributions.Add(new AttributionRecord { ContextId = runId, ArtifactId = output.ArtifactId });
+            if (output.TypeName == nameof(PushedModel))
+            {
+                // The push is logged in the same transaction that makes its PushedModel live: both or neither.
+                await PromotionLog.RecordPushAsync(db, runId, executionId, output.ArtifactId, output.PropertiesJson, now, ct).ConfigureAwait(false);
+            }
         }
 
         await db.SaveChangesAsync(ct).ConfigureAwait(false);

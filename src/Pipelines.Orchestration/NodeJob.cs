@@ -210,7 +210,7 @@ public sealed class NodeJob
     private static async Task<PublishedOutput> PublishedAsync(string port, Artifact artifact, ExecutorContext context, CancellationToken ct)
     {
         var (hash, size) = await ArtifactStore.HashDirectoryAsync(artifact.Uri, ct).ConfigureAwait(false);
-        return new PublishedOutput(artifact.Id, port, JsonSerializer.Serialize(context.OutputProperties(port)), hash, size);
+        return new PublishedOutput(artifact.Id, port, JsonSerializer.Serialize(context.OutputProperties(port)), hash, size, artifact.GetType().Name);
     }
 
     private static string Tail(StringBuilder log)

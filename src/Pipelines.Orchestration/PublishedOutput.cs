@@ -6,4 +6,5 @@ namespace Pipelines.Orchestration;
 /// <param name="PropertiesJson">Properties as a JSON object.</param>
 /// <param name="ContentHash">SHA-256 of its directory.</param>
 /// <param name="SizeBytes">Total bytes.</param>
-public sealed record PublishedOutput(long ArtifactId, string Port, string PropertiesJson, string ContentHash, long SizeBytes);
+/// <param name="TypeName">Its artifact type (a <c>PushedModel</c> that was pushed also appends to the promotion log).</param>
+public sealed record PublishedOutput(long ArtifactId, string Port, string PropertiesJson, string ContentHash, long SizeBytes, string TypeName = "");

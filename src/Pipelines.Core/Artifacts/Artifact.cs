@@ -42,6 +42,10 @@ public abstract class Artifact
     public double? GetDouble(string name) =>
         Properties.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
+    /// <summary>An integer property, or null when absent or not an integer.</summary>
+    public long? GetLong(string name) =>
+        Properties.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l) ? l : null;
+
     /// <summary>A string property, or null when absent.</summary>
     public string? GetString(string name) =>
         Properties.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

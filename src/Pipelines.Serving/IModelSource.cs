@@ -1,0 +1,18 @@
+namespace Pipelines.Serving;
+
+/// <summary>Where the server finds model versions and how it verifies them.</summary>
+public interface IModelSource
+{
+    /// <summary>The model names to serve.</summary>
+    IReadOnlyList<string> ModelNames();
+
+    /// <summary>The complete versions of <paramref name="name"/>, ascending.</summary>
+    IReadOnlyList<int> Versions(string name);
+
+    /// <summary>The directory of a version and its verified identity (the hash it must have).</summary>
+    /// <exception cref="ModelLoadException">The version is not known to the metadata store, or not complete.</exception>
+    Task<(string Directory, ModelIdentity Identity)> ResolveAsync(string name, int version, CancellationToken cancellationToken);
+
+    /// <summary>For messages: where the models come from.</summary>
+    string Describe();
+}
