@@ -29,7 +29,11 @@ var evaluator = new Evaluator(exampleGen.Outputs.Examples, trainer.Outputs.Model
     ChangeThresholds = [new ChangeThreshold(MetricNames.Auc, ChangeDirection.HigherIsBetter, MaxAbsoluteDegradation: 0.01)],
 });
 
-var pipeline = new Pipeline("flights", [exampleGen, statisticsGen, schemaGen, exampleValidator, transform, trainer, evaluator]);
+var infraValidator = new InfraValidator(trainer.Outputs.Model, exampleGen.Outputs.Examples, new InfraValidatorOptions { MaxP99LatencyMs = 100 });
+var servingDir = new PipelineParameter("serving_dir", Path.Combine(".pipelines", "serving"), "Push destination the model server serves from");
+var pusher = new Pusher(trainer.Outputs.Model, evaluator.Outputs.Blessing, servingDir, infraValidator.Outputs.Blessing);
+
+var pipeline = new Pipeline("flights", [exampleGen, statisticsGen, schemaGen, exampleValidator, transform, trainer, evaluator, infraValidator, pusher]);
 return await PipelineHost.RunAsync(pipeline, args);
 
 // The shared data folder sits beside the repository: find it from here or from the build output.

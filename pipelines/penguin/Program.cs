@@ -37,7 +37,7 @@ var evaluator = new Evaluator(exampleGen.Outputs.Examples, trainer.Outputs.Model
     ChangeThresholds = [new ChangeThreshold(MetricNames.MicroAccuracy, ChangeDirection.HigherIsBetter, MaxAbsoluteDegradation: 0.01)],
 });
 
-var infraValidator = new InfraValidator(trainer.Outputs.Model, exampleGen.Outputs.Examples, new InfraValidatorOptions { MaxP99LatencyMs = 50 });
+var infraValidator = new InfraValidator(trainer.Outputs.Model, exampleGen.Outputs.Examples, new InfraValidatorOptions { MaxP99LatencyMs = 100 });
 var pusher = new Pusher(trainer.Outputs.Model, evaluator.Outputs.Blessing, servingDir, infraValidator.Outputs.Blessing);
 
 var pipeline = new Pipeline("penguin", [exampleGen, statisticsGen, schemaGen, exampleValidator, transform, tuner, trainer, evaluator, infraValidator, pusher]);

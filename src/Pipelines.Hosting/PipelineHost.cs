@@ -24,6 +24,8 @@ public static class PipelineHost
         root.Subcommands.Add(WorkerCommand.Create(pipeline, common));
         root.Subcommands.Add(ExportSchemaCommand.Create(pipeline, common));
         root.Subcommands.Add(ServeCommand.Create(pipeline, common));
+        root.Subcommands.Add(ModelsCommand.Create(pipeline, common));
+        root.Subcommands.Add(RollbackCommand.Create(pipeline, common));
         var parse = root.Parse(args);
         try
         {
