@@ -39,6 +39,8 @@ internal static class ArtifactRenderer
             case nameof(Model):
             case nameof(HyperParameters):
             case nameof(ModelBlessing):
+            case nameof(InfraBlessing):
+            case nameof(PushedModel):
                 var props = string.Join(", ", artifact.Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
                 AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(nodeId)}[/] {artifact.Type} #{artifact.Id}: {Markup.Escape(props)}");
                 break;
