@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -58,11 +57,7 @@ internal sealed class PredictHandler(ModelRegistry registry, ServingOptions opti
                 model.Predict(instances, options.MaxInstances, writer);
                 writer.WriteEndObject();
                 await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-                if (requestLog is not null)
-                {
-                    var predictions = Encoding.UTF8.GetString(output.WrittenSpan[(int)start..^1]);
-                    requestLog.Append(name, model.Identity.Version, instances.GetRawText(), predictions);
-                }
+                requestLog?.Append(name, model.Identity.Version, instances, output.WrittenSpan[(int)start..^1]);
             }
         }
         catch (JsonException e)
