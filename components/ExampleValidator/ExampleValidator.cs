@@ -25,6 +25,9 @@ public sealed class ExampleValidator : Component<ExampleValidatorOptions>
     /// <summary>The resolved input port holding the previous span's statistics.</summary>
     public const string BaselineStatisticsPort = "baseline_statistics";
 
+    /// <summary>The optional port of the served requests' statistics (skew check).</summary>
+    public const string ServingStatisticsPort = "serving_statistics";
+
     internal const string StatisticsPort = "statistics";
     internal const string SchemaPort = "schema";
     internal const string AnomaliesPort = "anomalies";
@@ -33,6 +36,10 @@ public sealed class ExampleValidator : Component<ExampleValidatorOptions>
     /// <param name="statistics">The statistics to check, e.g. <c>statisticsGen.Outputs.Statistics</c>.</param>
     /// <param name="schema">The schema, e.g. <c>schemaGen.Outputs.Schema</c>.</param>
     /// <param name="options">Options; null = defaults (fail on errors).</param>
+    /// <param name="servingStatistics">Optional: statistics of served requests (StatisticsGen over ExampleGen reading the model
+    /// server's <c>--log-requests</c> files); the training data's reference split is compared with them per feature using the
+    /// schema's <c>skew</c> thresholds (else its <c>drift</c> ones), and a difference beyond them is a
+    /// <see cref="Validation.AnomalyKind.TrainingServingSkew"/> error.</param>
     /// <param name="id">The node id; defaults to <c>ExampleValidator</c>.</param>
     /// <param name="file">Filled by the compiler.</param>
     /// <param name="line">Filled by the compiler.</param>
@@ -40,6 +47,7 @@ public sealed class ExampleValidator : Component<ExampleValidatorOptions>
         Channel<ExampleStatistics> statistics,
         Channel<Schema> schema,
         ExampleValidatorOptions? options = null,
+        Channel<ExampleStatistics>? servingStatistics = null,
         string? id = null,
         [CallerFilePath] string file = "",
         [CallerLineNumber] int line = 0)
@@ -47,6 +55,7 @@ public sealed class ExampleValidator : Component<ExampleValidatorOptions>
     {
         DeclareInput(StatisticsPort, statistics);
         DeclareInput(SchemaPort, schema);
+        DeclareInput(ServingStatisticsPort, servingStatistics, required: false);
         Outputs = new ExampleValidatorOutputs(DeclareOutput<ExampleAnomalies>(AnomaliesPort));
     }
 
@@ -57,7 +66,8 @@ public sealed class ExampleValidator : Component<ExampleValidatorOptions>
     // without spans chosen by content.
 
     /// <inheritdoc />
-    public override string Version => "2";
+    // 3: training/serving skew against an optional serving_statistics input.
+    public override string Version => "3";
 
     /// <summary>The <c>baseline_statistics</c> port, resolved from whatever is wired to <c>statistics</c> when asked
     /// (so a later <see cref="Component.Connect"/> is honoured).</summary>

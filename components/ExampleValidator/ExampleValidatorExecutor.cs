@@ -20,8 +20,18 @@ public sealed class ExampleValidatorExecutor : IExecutor<ExampleValidatorOptions
             ? null
             : await DatasetStatistics.LoadAsync(baselineArtifact, cancellationToken).ConfigureAwait(false);
 
+        var servingArtifact = context.OptionalInput<ExampleStatistics>(ExampleValidator.ServingStatisticsPort);
+        var serving = servingArtifact is null
+            ? null
+            : await DatasetStatistics.LoadAsync(servingArtifact, cancellationToken).ConfigureAwait(false);
+
         var schemaFile = $"schemas/{context.PipelineName}.schema.json";
-        var report = StatisticsValidator.Validate(statistics, schema, baseline, schemaFile);
+        var report = StatisticsValidator.Validate(statistics, schema, baseline, schemaFile, serving);
+        if (servingArtifact is not null)
+        {
+            context.Log($"Compared the training data with the served requests' statistics (artifact {servingArtifact.Id}) for training/serving skew.");
+        }
+
 
         // The report and its properties are complete before failing: a failure publishes the anomalies output with the Failed
         // execution (DataValidationException.OutputsToPublish), so the table and the warnings can be read either way.

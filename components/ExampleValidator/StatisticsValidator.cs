@@ -46,7 +46,9 @@ public static class StatisticsValidator
     /// <param name="schema">The schema.</param>
     /// <param name="baseline">The previous span's statistics, or null (no drift or size checks).</param>
     /// <param name="schemaFile">How messages name the schema file to edit (e.g. <c>schemas/penguin.schema.json</c>).</param>
-    public static AnomalyReport Validate(DatasetStatistics statistics, DataSchema schema, DatasetStatistics? baseline = null, string schemaFile = "the curated schema")
+    /// <param name="serving">Statistics of served requests (the model server's request log), or null (no skew check).</param>
+    public static AnomalyReport Validate(
+        DatasetStatistics statistics, DataSchema schema, DatasetStatistics? baseline = null, string schemaFile = "the curated schema", DatasetStatistics? serving = null)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(schema);
@@ -79,7 +81,16 @@ public static class StatisticsValidator
             CheckLabel(split, schema, schemaFile, wellTyped, anomalies);
             if (ReferenceEquals(split, reference) && baseline?.ReferenceSplit is { } baseReference)
             {
-                CheckDrift(split, baseReference, schema, wellTyped, since, schemaFile, anomalies);
+                Compare(split, baseReference, schema, wellTyped, anomalies, new Comparison(AnomalyKind.Drift, f => f.Drift,
+                    $"drifted {since}", "check the source data for a change in collection or units; if the shift is expected, raise drift.{0} for '{1}' in " + schemaFile));
+            }
+
+            if (ReferenceEquals(split, reference) && serving?.ReferenceSplit is { } served)
+            {
+                Compare(split, served, schema, wellTyped, anomalies, new Comparison(AnomalyKind.TrainingServingSkew, f => f.Skew ?? f.Drift,
+                    "differs between training and the served requests (training/serving skew)",
+                    "check what clients send (units, encodings, a changed upstream feed) against the training data; if serving traffic legitimately differs, retrain on recent data or set skew.{0} for '{1}' in " + schemaFile,
+                    "is {1} in training and {0} in the served requests", "{1} in training, {0} served"));
             }
         }
 
@@ -289,39 +300,49 @@ public static class StatisticsValidator
     private static string SplitRows(DatasetStatistics statistics) =>
         string.Join(", ", statistics.Splits.Select(s => $"{s.Name} {s.RowCount}"));
 
-    private static void CheckDrift(SplitStatistics split, SplitStatistics baseSplit, DataSchema schema, HashSet<string> usable, string since, string schemaFile, List<Anomaly> anomalies)
+    /// <summary>What a distribution comparison reports: drift (vs the baseline span) or skew (vs served requests).</summary>
+    /// <param name="Kind">The anomaly kind.</param>
+    /// <param name="Thresholds">The thresholds of a feature.</param>
+    /// <param name="What">The finding, e.g. "drifted since the baseline".</param>
+    /// <param name="Fix">How to fix; {0} = the threshold name, {1} = the column.</param>
+    /// <param name="ShareChange">Describes a category share's change: {0} = in the other statistics, {1} = in these.</param>
+    /// <param name="ValueChange">Describes a mean's or median's change, likewise.</param>
+    private sealed record Comparison(
+        AnomalyKind Kind, Func<FeatureSchema, DriftThresholds?> Thresholds, string What, string Fix, string ShareChange = "went from {0} to {1}", string ValueChange = "{0} -> {1}");
+
+    private static void Compare(SplitStatistics split, SplitStatistics other, DataSchema schema, HashSet<string> usable, List<Anomaly> anomalies, Comparison comparison)
     {
         foreach (var expected in schema.Features)
         {
-            if (expected.Skip || expected.Drift is not { } drift || !usable.Contains(expected.Name)
-                || split.FindFeature(expected.Name) is not { } current || baseSplit.FindFeature(expected.Name) is not { } previous
+            if (expected.Skip || comparison.Thresholds(expected) is not { } thresholds || !usable.Contains(expected.Name)
+                || split.FindFeature(expected.Name) is not { } current || other.FindFeature(expected.Name) is not { } previous
                 || current.Kind != previous.Kind)
             {
                 continue;
             }
 
             var name = expected.Name;
-            if (drift.LInfinity is { } limit && current.Text?.ValueCounts is { } now && previous.Text?.ValueCounts is { } then)
+            if (thresholds.LInfinity is { } limit && current.Text?.ValueCounts is { } now && previous.Text?.ValueCounts is { } then)
             {
                 var distance = DriftDistance.LInfinity(now, then, out var worst);
                 if (distance > limit)
                 {
                     var shareNow = Share(now, worst);
                     var shareThen = Share(then, worst);
-                    anomalies.Add(Error(split.Name, name, AnomalyKind.Drift,
-                        $"Column '{name}' in split '{split.Name}' drifted {since}: L-infinity distance {Number(distance)} exceeds the threshold {Number(limit)}; the share of '{worst}' went from {Percent(shareThen)} to {Percent(shareNow)}. Fix: check the source data for a change in collection; if the shift is expected, raise drift.lInfinity for '{name}' in {schemaFile}.",
+                    anomalies.Add(Error(split.Name, name, comparison.Kind,
+                        $"Column '{name}' in split '{split.Name}' {comparison.What}: L-infinity distance {Number(distance)} exceeds the threshold {Number(limit)}; the share of '{worst}' {string.Format(CultureInfo.InvariantCulture, comparison.ShareChange, Percent(shareThen), Percent(shareNow))}. Fix: {string.Format(CultureInfo.InvariantCulture, comparison.Fix, "lInfinity", name)}.",
                         new AnomalyDetails(Values: now.Where(v => v.Value == worst).ToList(), Observed: distance, Limit: limit,
                             Expected: $"'{worst}': {Percent(shareThen)}", Actual: $"'{worst}': {Percent(shareNow)}")));
                 }
             }
 
-            if (drift.JensenShannon is { } jsLimit && current.Numeric is { } x && previous.Numeric is { } y)
+            if (thresholds.JensenShannon is { } jsLimit && current.Numeric is { } x && previous.Numeric is { } y)
             {
                 var divergence = DriftDistance.JensenShannon(x.Histogram, y.Histogram);
                 if (divergence > jsLimit)
                 {
-                    anomalies.Add(Error(split.Name, name, AnomalyKind.Drift,
-                        $"Column '{name}' in split '{split.Name}' drifted {since}: Jensen-Shannon divergence {Number(divergence)} exceeds the threshold {Number(jsLimit)} (mean {Number(y.Mean)} -> {Number(x.Mean)}, median {Number(y.Median)} -> {Number(x.Median)}). Fix: check the source data for a change in units or collection; if the shift is expected, raise drift.jensenShannon for '{name}' in {schemaFile}.",
+                    anomalies.Add(Error(split.Name, name, comparison.Kind,
+                        $"Column '{name}' in split '{split.Name}' {comparison.What}: Jensen-Shannon divergence {Number(divergence)} exceeds the threshold {Number(jsLimit)} (mean {string.Format(CultureInfo.InvariantCulture, comparison.ValueChange, Number(y.Mean), Number(x.Mean))}, median {string.Format(CultureInfo.InvariantCulture, comparison.ValueChange, Number(y.Median), Number(x.Median))}). Fix: {string.Format(CultureInfo.InvariantCulture, comparison.Fix, "jensenShannon", name)}.",
                         new AnomalyDetails(Observed: divergence, Limit: jsLimit,
                             Expected: $"mean {Number(y.Mean)}, median {Number(y.Median)}", Actual: $"mean {Number(x.Mean)}, median {Number(x.Median)}")));
                 }

@@ -46,4 +46,8 @@ public enum AnomalyKind
     /// <summary>The schema was inferred from the very data being validated, so it cannot notice new values or types in it (warning;
     /// dataset-level: split <c>*</c>). Curate the schema to get real checks.</summary>
     InferredSchema,
+
+    /// <summary>The served requests' distribution of a column differs from the training data's beyond the skew threshold
+    /// (error): training/serving skew.</summary>
+    TrainingServingSkew,
 }

@@ -9,6 +9,7 @@ namespace Pipelines.Validation;
 /// <param name="Range">For int/float columns, the allowed values; null = any value.</param>
 /// <param name="Drift">Drift thresholds against the previous span; null = drift not checked.</param>
 /// <param name="Skip">When true the column is known but never checked (no anomaly of any kind).</param>
+/// <param name="Skew">Training/serving skew thresholds (training data vs served requests); null = the drift thresholds.</param>
 public sealed record FeatureSchema(
     string Name,
     FeatureType Type,
@@ -16,4 +17,5 @@ public sealed record FeatureSchema(
     IReadOnlyList<string>? Domain = null,
     ValueRange? Range = null,
     DriftThresholds? Drift = null,
-    bool Skip = false);
+    bool Skip = false,
+    DriftThresholds? Skew = null);

@@ -24,7 +24,7 @@ public sealed class ExampleValidatorTests : IDisposable
         var resolver = Assert.IsType<PreviousSpanStatisticsResolver>(port.Resolver);
         Assert.Equal(("MyStats", "statistics"), (resolver.ProducerNodeId, resolver.OutputPort));
         Assert.Equal("anomalies", node.Outputs.Anomalies.Port);
-        Assert.Equal(["statistics", "schema"], node.InputPorts.Select(p => p.Name));
+        Assert.Equal(["statistics", "schema", "serving_statistics"], node.InputPorts.Select(p => p.Name));
     }
 
     [Fact]
