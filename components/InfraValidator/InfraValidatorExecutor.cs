@@ -35,10 +35,24 @@ public sealed class InfraValidatorExecutor : IExecutor<InfraValidatorOptions>
         var report = new InfraValidationReport { ModelId = model.Id, CanaryRows = canaries.RowCount };
         var clock = Stopwatch.StartNew();
         var command = options.ServerCommand ?? ModelServerProcess.CurrentProgram();
-        await using (var server = ModelServerProcess.Start(command,
-            ["serve", "--model-dir", model.Uri, "--model-artifact", model.Id.ToString(CultureInfo.InvariantCulture), "--sha256", hash,
-             "--name", ServedName, "--urls", "http://127.0.0.1:0", "--max-instances", Math.Max(1000, canaries.RowCount).ToString(CultureInfo.InvariantCulture)]))
+        string[] arguments =
+        [
+            "serve", "--model-dir", model.Uri, "--model-artifact", model.Id.ToString(CultureInfo.InvariantCulture), "--sha256", hash,
+            "--name", ServedName, "--urls", "http://127.0.0.1:0", "--max-instances", Math.Max(1000, canaries.RowCount).ToString(CultureInfo.InvariantCulture),
+        ];
+        ModelServerProcess? started = null;
+        try
         {
+            started = ModelServerProcess.Start(command, arguments);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException or InvalidOperationException)
+        {
+            report.Verdict("failed to load", $"the server process '{string.Join(' ', command)}' could not be started: {e.Message}");
+        }
+
+        if (started is not null)
+        {
+            await using var server = started;
             var (url, problem, timedOut) = await server.WaitReadyAsync(TimeSpan.FromSeconds(options.StartupTimeoutSeconds), cancellationToken).ConfigureAwait(false);
             report.StartupSeconds = clock.Elapsed.TotalSeconds;
             if (url is null)

@@ -63,7 +63,16 @@ internal sealed class ModelServerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data, isOutput: true);
         process.ErrorDataReceived += (_, e) => server.OnLine(e.Data, isOutput: false);
         process.Exited += (_, _) => server._ready.TrySetException(new InvalidOperationException("exited"));
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return server;
