@@ -2,20 +2,24 @@ using System.Globalization;
 
 namespace Pipelines.Bench;
 
-/// <summary>The command line: <c>[orchestration|data|trainer|pipeline|all] [--postgres CS] [--flights PATH] [--runs N] [--repetitions N] [--trace] [--with-valid]</c>.</summary>
+/// <summary>The command line: <c>[orchestration|data|trainer|pipeline|serving|all] [--postgres CS] [--flights PATH] [--runs N] [--repetitions N] [--trace] [--with-valid]
+/// [--rate N] [--http-seconds N] [--serving-home DIR]</c>.</summary>
 public sealed record BenchArguments
 {
     public const string PostgresVariable = "PIPELINES_BENCH_POSTGRES";
 
     public const string Usage =
-        "usage: Pipelines.Bench [orchestration|data|trainer|pipeline|all] [--postgres \"Host=...\"] [--flights path/to/flights-3m.parquet] " +
-        "[--runs 10] [--repetitions 3] [--trace] [--with-valid]\n" +
+        "usage: Pipelines.Bench [orchestration|data|trainer|pipeline|serving|all] [--postgres \"Host=...\"] [--flights path/to/flights-3m.parquet] " +
+        "[--runs 10] [--repetitions 3] [--trace] [--with-valid] [--rate 1000] [--http-seconds 20] [--serving-home DIR]\n" +
         $"  --postgres    admin connection string of a PostgreSQL server (a fresh database is created per run); default: ${PostgresVariable}\n" +
         "  --flights     the benchmark Parquet file; default: shared/data/flights-3m.parquet found by walking up from the current directory\n" +
         "  --runs        timed 10-node pipeline runs per store (after one warm-up run)\n" +
-        "  --repetitions timed repetitions of each data phase and trainer (after one warm-up); the median is reported\n" +
+        "  --repetitions timed repetitions of each data phase, trainer and serving batch measurement (after one warm-up); the median is reported\n" +
         "  --trace       print where each hop's time goes (EF Core commands and Npgsql/Hangfire commands with timestamps)\n" +
-        "  --with-valid  trainer: also time native LightGBM with the eval split as validation data (binary_logloss every iteration)";
+        "  --with-valid  trainer: also time native LightGBM with the eval split as validation data (binary_logloss every iteration)\n" +
+        "  --rate        serving: offered HTTP requests per second of the paced (open-loop) load\n" +
+        "  --http-seconds serving: measured seconds of the paced HTTP load per model (after a 3 s warm-up)\n" +
+        "  --serving-home serving: keep the trained flights and penguin models in this folder and reuse them next time (default: a temp folder, deleted)";
 
     public string Verb { get; init; } = "all";
 
@@ -31,6 +35,12 @@ public sealed record BenchArguments
 
     public bool NativeWithValidation { get; init; }
 
+    public int Rate { get; init; } = 1000;
+
+    public int HttpSeconds { get; init; } = 20;
+
+    public string? ServingHome { get; init; }
+
     public bool RunsOrchestration => Verb is "all" or "orchestration";
 
     public bool RunsData => Verb is "all" or "data";
@@ -38,6 +48,8 @@ public sealed record BenchArguments
     public bool RunsTrainer => Verb is "all" or "trainer";
 
     public bool RunsPipeline => Verb is "all" or "pipeline";
+
+    public bool RunsServing => Verb is "all" or "serving";
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with the usage on a bad argument.</summary>
     public static BenchArguments Parse(IReadOnlyList<string> args)
@@ -48,7 +60,7 @@ public sealed record BenchArguments
             var arg = args[i];
             switch (arg)
             {
-                case "orchestration" or "data" or "trainer" or "pipeline" or "all":
+                case "orchestration" or "data" or "trainer" or "pipeline" or "serving" or "all":
                     result = result with { Verb = arg };
                     break;
                 case "--postgres":
@@ -68,6 +80,15 @@ public sealed record BenchArguments
                     break;
                 case "--with-valid":
                     result = result with { NativeWithValidation = true };
+                    break;
+                case "--rate":
+                    result = result with { Rate = Positive(args, ref i) };
+                    break;
+                case "--http-seconds":
+                    result = result with { HttpSeconds = Positive(args, ref i) };
+                    break;
+                case "--serving-home":
+                    result = result with { ServingHome = Value(args, ref i) };
                     break;
                 default:
                     throw new ArgumentException($"unknown argument '{arg}'\n{Usage}");

@@ -49,6 +49,16 @@ internal static partial class NativeLightGbm
     [LibraryImport(Library, EntryPoint = "LGBM_BoosterFree")]
     private static partial int BoosterFree(nint booster);
 
+    [LibraryImport(Library, EntryPoint = "LGBM_BoosterPredictForMatSingleRowFastInit", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int BoosterPredictForMatSingleRowFastInit(nint booster, int predictType, int startIteration, int numIteration,
+        int dataType, int ncol, string parameter, out nint fastConfig);
+
+    [LibraryImport(Library, EntryPoint = "LGBM_BoosterPredictForMatSingleRowFast")]
+    private static unsafe partial int BoosterPredictForMatSingleRowFast(nint fastConfig, void* data, out long outLength, double* outResult);
+
+    [LibraryImport(Library, EntryPoint = "LGBM_FastConfigFree")]
+    private static partial int FastConfigFree(nint fastConfig);
+
     /// <summary>Throws with <c>LGBM_GetLastError</c>'s text when a C API call returned non-zero.</summary>
     private static void Check(int code, string function)
     {
@@ -158,11 +168,60 @@ internal static partial class NativeLightGbm
             return length == rows ? result : throw new InvalidOperationException($"LightGBM returned {length} predictions for {rows} rows.");
         }
 
+        /// <summary>LightGBM's fast single-row prediction (<c>LGBM_BoosterPredictForMatSingleRowFastInit</c>): parameters parsed once.</summary>
+        public SingleRowPredictor SingleRow(int columns, string parameters) => new(Handle, columns, parameters);
+
         public void Dispose()
         {
             if (_handle != 0)
             {
                 Check(BoosterFree(_handle), "LGBM_BoosterFree");
+                _handle = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>LGBM_BoosterPredictForMatSingleRowFast</c> over one float32 row: the C API's lowest-overhead path for one prediction
+    /// (parameters and buffers set up once by <c>...FastInit</c>). Not thread-safe; free before the booster.
+    /// </summary>
+    public sealed class SingleRowPredictor : IDisposable
+    {
+        private readonly int _columns;
+        private nint _handle;
+
+        internal SingleRowPredictor(nint booster, int columns, string parameters)
+        {
+            _columns = columns;
+            Check(BoosterPredictForMatSingleRowFastInit(booster, PredictNormal, 0, -1, DtypeFloat32, columns, parameters, out var handle),
+                "LGBM_BoosterPredictForMatSingleRowFastInit");
+            _handle = handle;
+        }
+
+        /// <summary>The probability for one row of <c>columns</c> float32 features.</summary>
+        public unsafe double Predict(ReadOnlySpan<float> row)
+        {
+            if (row.Length != _columns)
+            {
+                throw new ArgumentException($"{row.Length} values for {_columns} columns.", nameof(row));
+            }
+
+            double result;
+            int code;
+            fixed (float* data = row)
+            {
+                code = BoosterPredictForMatSingleRowFast(_handle, data, out _, &result);
+            }
+
+            Check(code, "LGBM_BoosterPredictForMatSingleRowFast");
+            return result;
+        }
+
+        public void Dispose()
+        {
+            if (_handle != 0)
+            {
+                Check(FastConfigFree(_handle), "LGBM_FastConfigFree");
                 _handle = 0;
             }
         }

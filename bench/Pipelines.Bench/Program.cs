@@ -43,6 +43,11 @@ public static class Program
             checks.AddRange(await PipelineSuite.RunAsync(arguments));
         }
 
+        if (arguments.RunsServing)
+        {
+            checks.AddRange(await ServingSuite.RunAsync(arguments));
+        }
+
         Console.WriteLine();
         Console.WriteLine("## Targets");
         foreach (var check in checks)
