@@ -54,7 +54,7 @@ public sealed class FlightsCliTests
         var show = await CliProcess.RunAsync("flights", temp.Path, null, "show", "latest", "--json");
         var nodes = JsonDocument.Parse(show.Output).RootElement.GetProperty("nodes").EnumerateArray()
             .ToDictionary(n => n.GetProperty("nodeId").GetString()!);
-        Assert.Equal(7, nodes.Count);
+        Assert.Equal(9, nodes.Count); // ExampleGen … Evaluator, InfraValidator, Pusher
         Assert.All(nodes.Values, n => Assert.Equal("Complete", n.GetProperty("state").GetString()));
         var model = nodes["Trainer"].GetProperty("outputs")[0].GetProperty("properties");
         Assert.Equal(15, model.GetProperty("positive_above").GetDouble());

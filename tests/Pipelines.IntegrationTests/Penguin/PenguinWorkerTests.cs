@@ -22,7 +22,7 @@ public sealed class PenguinWorkerTests
             await using var store = await MetadataStore.OpenAsync(metadata, TimeProvider.System, CancellationToken.None);
             await using var db = store.CreateContext();
             var owners = await db.Executions.Select(e => e.LeaseOwner).ToListAsync();
-            Assert.Equal(8, owners.Count); // every penguin node, Tuner trials aside
+            Assert.Equal(10, owners.Count); // every penguin node (InfraValidator and Pusher included), Tuner trials aside
             Assert.All(owners, o => Assert.Contains($"/{worker.Id}/", o));
         }
         finally

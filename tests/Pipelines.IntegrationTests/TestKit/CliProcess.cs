@@ -10,7 +10,10 @@ public static class CliProcess
         public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
     }
 
-    /// <summary>The repository root (the folder holding Pipelines.sln).</summary>
+    /// <summary>
+    /// The repository root (the folder holding Pipelines.sln): above the test binaries, or, when they were built elsewhere
+    /// (<c>dotnet test --artifacts-path ...</c>), the folder the project file recorded at build time.
+    /// </summary>
     public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -21,13 +24,32 @@ public static class CliProcess
             }
         }
 
+        var recorded = typeof(CliProcess).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (recorded is not null && File.Exists(Path.Combine(recorded, "Pipelines.sln")))
+        {
+            return Path.GetFullPath(recorded);
+        }
+
         throw new InvalidOperationException("Pipelines.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>The built entry assembly of pipeline project <paramref name="name"/> (same configuration as the tests).</summary>
+    /// <summary>
+    /// The built entry assembly of pipeline project <paramref name="name"/> (same configuration as the tests): the classic
+    /// <c>pipelines/&lt;name&gt;/bin/&lt;Configuration&gt;/net10.0/</c> layout, or the artifacts layout
+    /// <c>&lt;artifacts&gt;/bin/&lt;name&gt;/&lt;pivot&gt;/</c> when the tests themselves were built with <c>--artifacts-path</c>.
+    /// </summary>
     public static string PipelineAssembly(string name)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
+        var baseDirectory = new DirectoryInfo(AppContext.BaseDirectory);
+        if (baseDirectory.Parent is { Name: "Pipelines.IntegrationTests", Parent: { } bin })
+        {
+            var artifactsPath = Path.Combine(bin.FullName, name, baseDirectory.Name, name + ".dll");
+            return File.Exists(artifactsPath) ? artifactsPath : throw new FileNotFoundException($"Build the solution first: {artifactsPath} is missing.");
+        }
+
+        var configuration = baseDirectory.Parent!.Name; // bin/<Configuration>/net10.0/
         var path = Path.Combine(RepositoryRoot(), "pipelines", name, "bin", configuration, "net10.0", name + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing.");
     }
