@@ -206,6 +206,7 @@ public sealed class ModelServer : IAsyncDisposable
             sha256 = id.ContentHash,
             inputs = model.Columns.Select(c => new { name = c.Name, kind = c.KindName, required = c.Required }),
             classes = model.ClassNames,
+            scoring = model.Scoring,
             refused_versions = registry.Refused(name).Select(r => new { version = r.Version, reason = r.Reason }),
         };
         await context.Response.WriteAsJsonAsync(body, context.RequestAborted).ConfigureAwait(false);

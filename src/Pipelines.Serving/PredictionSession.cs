@@ -21,11 +21,26 @@ public sealed class PredictionSession : IDisposable
     private readonly ValueGetter<ReadOnlyMemory<char>>? _labelText;
     private readonly ValueGetter<bool>? _labelBoolean;
     private readonly float[] _classScores;
+    private readonly TreeEnsembleFastPath? _fast;
+    private readonly DataViewRow? _featureRow;
+    private readonly ValueGetter<VBuffer<float>>? _features;
+    private readonly float[] _dense = [];
     private VBuffer<float> _scoreBuffer;
+    private VBuffer<float> _featureBuffer;
 
-    internal PredictionSession(ITransformer model, DataViewSchema inputSchema, ModelOutputs outputs)
+    internal PredictionSession(ITransformer model, DataViewSchema inputSchema, ModelOutputs outputs, TreeEnsembleFastPath? fast = null)
     {
         _input = new InputRow(inputSchema);
+        if (fast is not null)
+        {
+            var featurizer = fast.Featurizer.GetRowToRowMapper(inputSchema);
+            var column = featurizer.OutputSchema[fast.FeatureColumn];
+            _featureRow = featurizer.GetRow(_input, [column]);
+            _features = _featureRow.GetGetter<VBuffer<float>>(_featureRow.Schema[fast.FeatureColumn]);
+            _dense = new float[fast.Trees.FeatureCount];
+            _fast = fast;
+        }
+
         var mapper = model.GetRowToRowMapper(inputSchema);
         _outputs = outputs;
         var active = outputs.Active.Select(c => mapper.OutputSchema[c.Name]).ToList();
@@ -103,6 +118,11 @@ public sealed class PredictionSession : IDisposable
     public void Predict()
     {
         _input.Advance();
+        if (_fast is not null && TryPredictCompiled(_fast))
+        {
+            return;
+        }
+
         if (_score is not null)
         {
             var v = 0f;
@@ -188,7 +208,53 @@ public sealed class PredictionSession : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _output.Dispose();
+    public void Dispose()
+    {
+        _output.Dispose();
+        _featureRow?.Dispose();
+    }
+
+    /// <summary>Scores with the compiled trees; false (nothing set) when a feature is missing, which ML.NET then handles.</summary>
+    private bool TryPredictCompiled(TreeEnsembleFastPath fast)
+    {
+        _features!(ref _featureBuffer);
+        var values = _featureBuffer.GetValues();
+        foreach (var v in values)
+        {
+            if (float.IsNaN(v))
+            {
+                return false;
+            }
+        }
+
+        if (_featureBuffer.IsDense)
+        {
+            values.CopyTo(_dense);
+        }
+        else
+        {
+            Array.Clear(_dense);
+            var indices = _featureBuffer.GetIndices();
+            for (var i = 0; i < indices.Length; i++)
+            {
+                _dense[indices[i]] = values[i];
+            }
+        }
+
+        var score = (float)fast.Trees.Evaluate(_dense);
+        Score = score;
+        if (fast.IsBinary)
+        {
+            Probability = fast.Probability(score);
+            Label = score > fast.Threshold ? "true" : "false";
+        }
+        else
+        {
+            Label = null;
+        }
+
+        return true;
+    }
 
     private static void WriteNumber(Utf8JsonWriter writer, string name, float value)
     {

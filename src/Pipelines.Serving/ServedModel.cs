@@ -24,9 +24,12 @@ public sealed class ServedModel
     private readonly ModelOutputs _outputs;
     private readonly InstanceReader _reader;
     private readonly ConcurrentBag<PredictionSession> _pool = [];
+    private readonly TreeEnsembleFastPath? _fast;
 
     private ServedModel(ModelIdentity identity, string directory, ITransformer model, DataViewSchema inputSchema, IReadOnlyList<InputColumn> columns, ModelOutputs outputs)
     {
+        _fast = TreeEnsembleFastPath.TryCreate(model, inputSchema, out var reason);
+        Scoring = _fast is not null ? "compiled trees (verified against ML.NET at load)" : $"ML.NET ({reason})";
         Identity = identity;
         Directory = directory;
         _model = model;
@@ -35,6 +38,9 @@ public sealed class ServedModel
         _outputs = outputs;
         _reader = new InstanceReader(columns);
     }
+
+    /// <summary>How predictions are computed: compiled trees, or ML.NET and why.</summary>
+    public string Scoring { get; }
 
     /// <summary>Name, version, artifact and hash.</summary>
     public ModelIdentity Identity { get; }
@@ -110,7 +116,7 @@ public sealed class ServedModel
     }
 
     /// <summary>A session from the pool (or a new one); give it back with <see cref="Return"/>.</summary>
-    public PredictionSession Rent() => _pool.TryTake(out var session) ? session : new PredictionSession(_model, _inputSchema, _outputs);
+    public PredictionSession Rent() => _pool.TryTake(out var session) ? session : new PredictionSession(_model, _inputSchema, _outputs, _fast);
 
     /// <summary>Returns a session to the pool.</summary>
     public void Return(PredictionSession session) => _pool.Add(session);

@@ -1,0 +1,130 @@
+using Microsoft.ML.Trainers.FastTree;
+
+namespace Pipelines.Serving;
+
+/// <summary>
+/// A GBDT ensemble (LightGBM or FastTree, as ML.NET holds it) flattened into arrays and walked on a dense feature vector: the
+/// same decisions as ML.NET's own tree walk (numeric: <c>value &lt;= threshold</c> goes left; categorical: any listed slot
+/// &gt; 0 goes right), without its per-node sparse lookups. Rows with a missing (NaN) feature are not scored here: ML.NET
+/// substitutes per-node defaults for them that its public API does not expose.
+/// </summary>
+internal sealed class CompiledTreeEnsemble
+{
+    private readonly int[] _treeRoots;
+    private readonly int[] _leafOffsets;
+    private readonly double[] _treeWeights;
+    private readonly int[] _feature;
+    private readonly float[] _threshold;
+    private readonly int[] _left;
+    private readonly int[] _right;
+    private readonly int[]?[] _categories;
+    private readonly double[] _leafValues;
+
+    private CompiledTreeEnsemble(RegressionTreeEnsemble ensemble, int featureCount)
+    {
+        FeatureCount = featureCount;
+        Bias = ensemble.Bias;
+        var trees = ensemble.Trees;
+        _treeRoots = new int[trees.Count];
+        _leafOffsets = new int[trees.Count];
+        _treeWeights = [.. ensemble.TreeWeights];
+        var feature = new List<int>();
+        var threshold = new List<float>();
+        var left = new List<int>();
+        var right = new List<int>();
+        var categories = new List<int[]?>();
+        var leaves = new List<double>();
+        for (var t = 0; t < trees.Count; t++)
+        {
+            var tree = trees[t];
+            var nodeOffset = feature.Count;
+            _treeRoots[t] = tree.NumberOfNodes == 0 ? -1 : nodeOffset;
+            _leafOffsets[t] = leaves.Count;
+            for (var n = 0; n < tree.NumberOfNodes; n++)
+            {
+                var categorical = tree.CategoricalSplitFlags[n];
+                feature.Add(categorical ? -1 : tree.NumericalSplitFeatureIndexes[n]);
+                threshold.Add(tree.NumericalSplitThresholds[n]);
+
+                // Children: internal nodes become global node indexes; leaves stay ~(leaf index within the tree).
+                left.Add(tree.LeftChild[n] >= 0 ? tree.LeftChild[n] + nodeOffset : tree.LeftChild[n]);
+                right.Add(tree.RightChild[n] >= 0 ? tree.RightChild[n] + nodeOffset : tree.RightChild[n]);
+                categories.Add(categorical ? [.. tree.GetCategoricalSplitFeaturesAt(n)] : null);
+            }
+
+            leaves.AddRange(tree.LeafValues);
+        }
+
+        _feature = [.. feature];
+        _threshold = [.. threshold];
+        _left = [.. left];
+        _right = [.. right];
+        _categories = [.. categories];
+        _leafValues = [.. leaves];
+        var used = _feature.Where(f => f >= 0).Concat(_categories.Where(c => c is not null).SelectMany(c => c!));
+        MaxFeatureIndex = used.DefaultIfEmpty(-1).Max();
+    }
+
+    /// <summary>The feature vector length the ensemble was trained on.</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>The largest feature index any split reads.</summary>
+    public int MaxFeatureIndex { get; }
+
+    /// <summary>Added to the sum of the trees.</summary>
+    public double Bias { get; }
+
+    /// <summary>Flattens an ensemble; null when it reads features beyond <paramref name="featureCount"/>.</summary>
+    public static CompiledTreeEnsemble? TryCreate(RegressionTreeEnsemble ensemble, int featureCount)
+    {
+        var compiled = new CompiledTreeEnsemble(ensemble, featureCount);
+        return compiled.MaxFeatureIndex < featureCount ? compiled : null;
+    }
+
+    /// <summary>The raw score (sum of leaf values, as ML.NET sums them) of a dense feature vector without NaN.</summary>
+    public double Evaluate(ReadOnlySpan<float> features)
+    {
+        var sum = 0.0;
+        var feature = _feature;
+        var threshold = _threshold;
+        var left = _left;
+        var right = _right;
+        for (var t = 0; t < _treeRoots.Length; t++)
+        {
+            var node = _treeRoots[t];
+            if (node < 0)
+            {
+                sum += _treeWeights[t] * _leafValues[_leafOffsets[t]];
+                continue;
+            }
+
+            while (node >= 0)
+            {
+                var f = feature[node];
+                bool goRight;
+                if (f >= 0)
+                {
+                    goRight = !(features[f] <= threshold[node]);
+                }
+                else
+                {
+                    goRight = false;
+                    foreach (var slot in _categories[node]!)
+                    {
+                        if (features[slot] > 0f)
+                        {
+                            goRight = true;
+                            break;
+                        }
+                    }
+                }
+
+                node = goRight ? right[node] : left[node];
+            }
+
+            sum += _treeWeights[t] * _leafValues[_leafOffsets[t] + ~node];
+        }
+
+        return sum + Bias;
+    }
+}
