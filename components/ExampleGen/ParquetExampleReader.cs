@@ -357,6 +357,27 @@ internal static class ParquetExampleReader
         ParquetRowGroupReader group, DataField field, ColumnAccumulator column, ColumnKind target, int count, Func<T, double> convert, CancellationToken ct)
         where T : struct
     {
+        if (!field.IsNullable)
+        {
+            // A required column read into a nullable buffer comes back with spurious nulls (Parquet.Net 6.1): read it as it is.
+            var plain = ArrayPool<T>.Shared.Rent(count);
+            await group.ReadAsync(field, plain.AsMemory(0, count), null, ct).ConfigureAwait(false);
+            return () =>
+            {
+                var doubles = ArrayPool<double>.Shared.Rent(count);
+                var source = plain.AsSpan(0, count);
+                var converted = doubles.AsSpan(0, count);
+                for (var i = 0; i < source.Length; i++)
+                {
+                    converted[i] = convert(source[i]);
+                }
+
+                ArrayPool<T>.Shared.Return(plain);
+                Append(column, target, converted);
+                ArrayPool<double>.Shared.Return(doubles);
+            };
+        }
+
         var values = ArrayPool<T?>.Shared.Rent(count);
         await group.ReadAsync(field, values.AsMemory(0, count), null, ct).ConfigureAwait(false);
         return () =>
