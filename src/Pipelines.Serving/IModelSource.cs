@@ -10,7 +10,8 @@ public interface IModelSource
     IReadOnlyList<int> Versions(string name);
 
     /// <summary>The directory of a version and its verified identity (the hash it must have).</summary>
-    /// <exception cref="ModelLoadException">The version is not known to the metadata store, or not complete.</exception>
+    /// <exception cref="ModelLoadException">The version cannot be verified (refused; retried after a while).</exception>
+    /// <exception cref="ModelNotReadyException">The version is not complete yet (retried at the next poll).</exception>
     Task<(string Directory, ModelIdentity Identity)> ResolveAsync(string name, int version, CancellationToken cancellationToken);
 
     /// <summary>For messages: where the models come from.</summary>

@@ -53,7 +53,15 @@ internal sealed class InstanceReader
             switch (column.Kind)
             {
                 case InputKind.Number when value.ValueKind == JsonValueKind.Number:
-                    session.SetNumber(column, value.GetDouble());
+                    var number = value.GetDouble();
+                    if (!double.IsFinite(number))
+                    {
+                        throw new RequestValidationException(
+                            $"instances[{index}].{column.Name} is {Shorten(value.GetRawText())}, beyond the range of a number the model can take; send a finite number, or null for a missing value.",
+                            column.Name, index);
+                    }
+
+                    session.SetNumber(column, number);
                     break;
                 case InputKind.Text when value.ValueKind == JsonValueKind.String:
                     session.SetText(column, value.GetString());

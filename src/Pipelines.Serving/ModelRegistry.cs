@@ -16,6 +16,7 @@ public sealed class ModelRegistry
     private readonly Action<string> _log;
     private readonly TimeProvider _time;
     private readonly Dictionary<(string Name, int Version), (string Reason, DateTimeOffset At)> _refused = [];
+    private readonly HashSet<(string Name, int Version)> _waiting = [];
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private ImmutableDictionary<string, ServedModel> _models = ImmutableDictionary<string, ServedModel>.Empty.WithComparers(StringComparer.Ordinal);
 
@@ -82,6 +83,11 @@ public sealed class ModelRegistry
                     {
                         Refuse(name, version, e.Message);
                     }
+                    catch (ModelNotReadyException e)
+                    {
+                        // Not a refusal: the Pusher renames the folder in before its node commits the log entry. Look again next poll.
+                        Waiting(name, version, e.Message);
+                    }
                 }
             }
 
@@ -115,6 +121,19 @@ public sealed class ModelRegistry
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    private void Waiting(string name, int version, string reason)
+    {
+        lock (_waiting)
+        {
+            if (!_waiting.Add((name, version)))
+            {
+                return;
+            }
+        }
+
+        _log($"waiting for {name} version {version}: {reason}");
     }
 
     private bool RecentlyRefused(string name, int version)

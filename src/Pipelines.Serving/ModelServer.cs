@@ -113,11 +113,13 @@ public sealed class ModelServer : IAsyncDisposable
     /// <summary>Waits until the server is stopped (Ctrl+C, SIGTERM, or <paramref name="cancellationToken"/>).</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
     {
+        // The web host handles Ctrl+C and SIGTERM itself (it stops the application), so wait for that too.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _app.Lifetime.ApplicationStopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
     }
@@ -137,14 +139,42 @@ public sealed class ModelServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// True only for <c>localhost</c> and loopback IP addresses: Kestrel binds every other host name (even one that resolves
+    /// to loopback, like <c>loopback</c>) to all interfaces.
+    /// </summary>
     internal static bool IsLoopback(string url)
     {
-        if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0 || !Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out _))
         {
             return false;
         }
 
-        return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+        // The host as written: Uri canonicalizes "loopback" to "localhost", which is exactly the case to refuse.
+        var authority = url[(scheme + 3)..];
+        var end = authority.IndexOfAny(['/', '?', '#']);
+        authority = end >= 0 ? authority[..end] : authority;
+        authority = authority[(authority.LastIndexOf('@') + 1)..];
+        string host;
+        if (authority.StartsWith('['))
+        {
+            var close = authority.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+            {
+                return false;
+            }
+
+            host = authority[1..close];
+        }
+        else
+        {
+            var colon = authority.LastIndexOf(':');
+            host = colon >= 0 ? authority[..colon] : authority;
+        }
+
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
     }
 
     internal static async Task WriteErrorAsync(HttpContext context, int status, string message)

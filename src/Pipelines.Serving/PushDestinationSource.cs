@@ -36,8 +36,8 @@ public sealed class PushDestinationSource(string destination, IReadOnlyList<stri
 
         if (await PromotionLog.FindAsync(store, name, version, manifest.ModelArtifactId, cancellationToken).ConfigureAwait(false) is null)
         {
-            throw new ModelLoadException(
-                $"{name} version {version} (model artifact {manifest.ModelArtifactId}) is not in the promotion log of {store.Options.Redacted()}: its push did not finish, or it was copied in by hand. Push models with the Pusher or the rollback verb.");
+            throw new ModelNotReadyException(
+                $"{name} version {version} (model artifact {manifest.ModelArtifactId}) is not in the promotion log of {store.Options.Redacted()}: its push has not finished (the Pusher's node commits it), or it was copied in by hand; it is served once the log records it.");
         }
 
         var recorded = await PromotionLog.RecordedModelHashAsync(store, manifest.ModelArtifactId, cancellationToken).ConfigureAwait(false)

@@ -25,6 +25,8 @@ public sealed class ModelServerLoopbackTests
     [InlineData("http://models.example.com:8501")]
     [InlineData("http://localhost.example.com:8501")]
     [InlineData("http://127.0.0.1.example.com:8501")]
+    [InlineData("http://loopback:8501")] // resolves to loopback, but Kestrel binds any such host name to all interfaces
+    [InlineData("http://LOOPBACK:8501")]
     [InlineData("not a url")]
     [InlineData("")]
     public void IsLoopback_AnythingElse_IsFalse(string url) => Assert.False(ModelServer.IsLoopback(url));
