@@ -18,6 +18,9 @@ internal sealed class CompiledTreeEnsemble
     private readonly int[] _left;
     private readonly int[] _right;
     private readonly int[]?[] _categories;
+    private readonly int[] _categoryLow;
+    private readonly int[] _categoryHigh;
+    private readonly ulong[]?[] _categoryBits;
     private readonly double[] _leafValues;
 
     private CompiledTreeEnsemble(RegressionTreeEnsemble ensemble, int featureCount)
@@ -61,6 +64,31 @@ internal sealed class CompiledTreeEnsemble
         _right = [.. right];
         _categories = [.. categories];
         _leafValues = [.. leaves];
+
+        // A categorical split lists the one-hot slots that go right; as a bit set over [low, high] it is tested against the
+        // few slots that are on in a row instead of reading every listed slot.
+        _categoryLow = new int[_categories.Length];
+        _categoryHigh = new int[_categories.Length];
+        _categoryBits = new ulong[]?[_categories.Length];
+        for (var n = 0; n < _categories.Length; n++)
+        {
+            if (_categories[n] is not { Length: > 0 } slots)
+            {
+                _categoryLow[n] = 1;
+                _categoryHigh[n] = 0;
+                continue;
+            }
+
+            var low = slots.Min();
+            var high = slots.Max();
+            var bits = new ulong[((high - low) >> 6) + 1];
+            foreach (var slot in slots)
+            {
+                bits[(slot - low) >> 6] |= 1UL << ((slot - low) & 63);
+            }
+
+            (_categoryLow[n], _categoryHigh[n], _categoryBits[n]) = (low, high, bits);
+        }
         var used = _feature.Where(f => f >= 0).Concat(_categories.Where(c => c is not null).SelectMany(c => c!));
         MaxFeatureIndex = used.DefaultIfEmpty(-1).Max();
     }
@@ -83,6 +111,23 @@ internal sealed class CompiledTreeEnsemble
 
     /// <summary>The raw score (sum of leaf values, as ML.NET sums them) of a dense feature vector without NaN.</summary>
     public double Evaluate(ReadOnlySpan<float> features)
+    {
+        Span<int> on = features.Length <= 1024 ? stackalloc int[features.Length] : new int[features.Length];
+        var count = 0;
+        for (var i = 0; i < features.Length; i++)
+        {
+            if (features[i] > 0f)
+            {
+                on[count++] = i;
+            }
+        }
+
+        return Evaluate(features, on[..count]);
+    }
+
+    /// <summary>The raw score of a dense feature vector without NaN whose slots with a value &gt; 0 are
+    /// <paramref name="positive"/> (ascending).</summary>
+    public double Evaluate(ReadOnlySpan<float> features, ReadOnlySpan<int> positive)
     {
         var sum = 0.0;
         var feature = _feature;
@@ -109,9 +154,23 @@ internal sealed class CompiledTreeEnsemble
                 else
                 {
                     goRight = false;
-                    foreach (var slot in _categories[node]!)
+                    var low = _categoryLow[node];
+                    var high = _categoryHigh[node];
+                    var bits = _categoryBits[node];
+                    foreach (var slot in positive)
                     {
-                        if (features[slot] > 0f)
+                        if (slot < low)
+                        {
+                            continue;
+                        }
+
+                        if (slot > high)
+                        {
+                            break;
+                        }
+
+                        var offset = slot - low;
+                        if ((bits![offset >> 6] & (1UL << (offset & 63))) != 0)
                         {
                             goRight = true;
                             break;

@@ -25,6 +25,7 @@ public sealed class PredictionSession : IDisposable
     private readonly DataViewRow? _featureRow;
     private readonly ValueGetter<VBuffer<float>>? _features;
     private readonly float[] _dense = [];
+    private readonly int[] _positive = [];
     private VBuffer<float> _scoreBuffer;
     private VBuffer<float> _featureBuffer;
 
@@ -38,6 +39,7 @@ public sealed class PredictionSession : IDisposable
             _featureRow = featurizer.GetRow(_input, [column]);
             _features = _featureRow.GetGetter<VBuffer<float>>(_featureRow.Schema[fast.FeatureColumn]);
             _dense = new float[fast.Trees.FeatureCount];
+            _positive = new int[fast.Trees.FeatureCount];
             _fast = fast;
         }
 
@@ -227,21 +229,31 @@ public sealed class PredictionSession : IDisposable
             }
         }
 
+        double raw;
         if (_featureBuffer.IsDense)
         {
             values.CopyTo(_dense);
+            raw = fast.Trees.Evaluate(_dense);
         }
         else
         {
+            // Sparse (one-hot heavy): scatter into the dense copy and pass the slots that are on, already in order.
             Array.Clear(_dense);
             var indices = _featureBuffer.GetIndices();
+            var on = 0;
             for (var i = 0; i < indices.Length; i++)
             {
                 _dense[indices[i]] = values[i];
+                if (values[i] > 0f)
+                {
+                    _positive[on++] = indices[i];
+                }
             }
+
+            raw = fast.Trees.Evaluate(_dense, _positive.AsSpan(0, on));
         }
 
-        var score = (float)fast.Trees.Evaluate(_dense);
+        var score = (float)raw;
         Score = score;
         if (fast.IsBinary)
         {
