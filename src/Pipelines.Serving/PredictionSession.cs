@@ -220,40 +220,11 @@ public sealed class PredictionSession : IDisposable
     private bool TryPredictCompiled(TreeEnsembleFastPath fast)
     {
         _features!(ref _featureBuffer);
-        var values = _featureBuffer.GetValues();
-        foreach (var v in values)
+        if (!fast.TryScore(_featureBuffer, _dense, _positive, out var score))
         {
-            if (float.IsNaN(v))
-            {
-                return false;
-            }
+            return false;
         }
 
-        double raw;
-        if (_featureBuffer.IsDense)
-        {
-            values.CopyTo(_dense);
-            raw = fast.Trees.Evaluate(_dense);
-        }
-        else
-        {
-            // Sparse (one-hot heavy): scatter into the dense copy and pass the slots that are on, already in order.
-            Array.Clear(_dense);
-            var indices = _featureBuffer.GetIndices();
-            var on = 0;
-            for (var i = 0; i < indices.Length; i++)
-            {
-                _dense[indices[i]] = values[i];
-                if (values[i] > 0f)
-                {
-                    _positive[on++] = indices[i];
-                }
-            }
-
-            raw = fast.Trees.Evaluate(_dense, _positive.AsSpan(0, on));
-        }
-
-        var score = (float)raw;
         Score = score;
         if (fast.IsBinary)
         {

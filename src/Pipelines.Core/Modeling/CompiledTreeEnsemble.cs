@@ -1,6 +1,6 @@
 using Microsoft.ML.Trainers.FastTree;
 
-namespace Pipelines.Serving;
+namespace Pipelines;
 
 /// <summary>
 /// A GBDT ensemble (LightGBM or FastTree, as ML.NET holds it) flattened into arrays and walked on a dense feature vector: the
@@ -8,7 +8,7 @@ namespace Pipelines.Serving;
 /// &gt; 0 goes right), without its per-node sparse lookups. Rows with a missing (NaN) feature are not scored here: ML.NET
 /// substitutes per-node defaults for them that its public API does not expose.
 /// </summary>
-internal sealed class CompiledTreeEnsemble
+public sealed class CompiledTreeEnsemble
 {
     private readonly int[] _treeRoots;
     private readonly int[] _leafOffsets;

@@ -3,7 +3,7 @@ using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 
-namespace Pipelines.Serving;
+namespace Pipelines;
 
 /// <summary>
 /// The fast prediction path for a chain that ends in a GBDT binary classifier (Platt-calibrated) or regressor, LightGBM or
@@ -12,7 +12,7 @@ namespace Pipelines.Serving;
 /// was about 98% of a flights prediction. Used only when, at load, it reproduces ML.NET's score, probability and label on
 /// generated feature vectors that take both sides of every split; otherwise the model is served through ML.NET alone.
 /// </summary>
-internal sealed class TreeEnsembleFastPath
+public sealed class TreeEnsembleFastPath
 {
     private const int VerificationRows = 512;
 
@@ -42,6 +42,49 @@ internal sealed class TreeEnsembleFastPath
 
     /// <summary>Whether this is a binary classifier (else a regressor).</summary>
     public bool IsBinary => Calibrator is not null;
+
+    /// <summary>
+    /// Scores one feature vector with the compiled trees, using <paramref name="dense"/> and <paramref name="positive"/>
+    /// (length <see cref="CompiledTreeEnsemble.FeatureCount"/>) as scratch. False when a feature is missing (NaN): ML.NET
+    /// must score that row.
+    /// </summary>
+    public bool TryScore(in VBuffer<float> features, float[] dense, int[] positive, out float score)
+    {
+        ArgumentNullException.ThrowIfNull(dense);
+        ArgumentNullException.ThrowIfNull(positive);
+        var values = features.GetValues();
+        foreach (var v in values)
+        {
+            if (float.IsNaN(v))
+            {
+                score = float.NaN;
+                return false;
+            }
+        }
+
+        if (features.IsDense)
+        {
+            values.CopyTo(dense);
+            score = (float)Trees.Evaluate(dense);
+            return true;
+        }
+
+        // Sparse (one-hot heavy): scatter into the dense copy and pass the slots that are on, already in order.
+        Array.Clear(dense);
+        var indices = features.GetIndices();
+        var on = 0;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            dense[indices[i]] = values[i];
+            if (values[i] > 0f)
+            {
+                positive[on++] = indices[i];
+            }
+        }
+
+        score = (float)Trees.Evaluate(dense, positive.AsSpan(0, on));
+        return true;
+    }
 
     /// <summary>The probability of a raw score, as ML.NET's Platt calibrator computes it.</summary>
     public float Probability(float score) => Calibrator!.PredictProbability(score);
