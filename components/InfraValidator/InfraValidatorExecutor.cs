@@ -219,6 +219,11 @@ public sealed class InfraValidatorExecutor : IExecutor<InfraValidatorOptions>
             else if (reference.Task == EvaluationTask.BinaryClassification && reference.HasProbability)
             {
                 Check(row, "probability", prediction.TryGetProperty("probability", out var p) ? p : default, reference.Probabilities[row], tolerance, report);
+                var servedLabel = prediction.TryGetProperty("label", out var l) && l.ValueKind is JsonValueKind.True or JsonValueKind.False ? (l.GetBoolean() ? 1 : 0) : -1;
+                if (servedLabel != reference.Predicted[row])
+                {
+                    report.Mismatch(row, "label", servedLabel < 0 ? "nothing" : servedLabel == 1 ? "true" : "false", reference.Predicted[row] == 1 ? "true" : "false");
+                }
             }
             else
             {

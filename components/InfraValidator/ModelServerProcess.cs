@@ -56,8 +56,10 @@ internal sealed class ModelServerProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        // The server needs no metadata store (it is given the hash to check); do not hand it the connection string.
+        // The server needs no metadata store (it is given the hash to check); do not hand it the connection string. It listens on
+        // loopback for this node only, so an API key of the host's environment would only make every canary a 401.
         info.Environment.Remove("PIPELINES_DB");
+        info.Environment.Remove("PIPELINES_API_KEY");
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ModelServerProcess(process);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data, isOutput: true);

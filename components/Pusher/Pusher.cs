@@ -53,6 +53,10 @@ public sealed class Pusher : Component<PusherOptions>
     {
         ArgumentNullException.ThrowIfNull(destination);
         DestinationParameter = destination with { IsPath = true };
+
+        // Its effect lives outside the artifact store (a wiped destination must be pushed again), so it always runs; an
+        // unchanged re-run finds its model already the newest version and pushes nothing.
+        EnableCache = false;
         DeclareInput(ModelPort, model);
         DeclareInput(BlessingPort, blessing);
         DeclareInput(InfraBlessingPort, infraBlessing, required: false);
@@ -66,7 +70,7 @@ public sealed class Pusher : Component<PusherOptions>
     public PipelineParameter DestinationParameter { get; }
 
     /// <inheritdoc />
-    public override string Version => "1";
+    public override string Version => "2";
 
     /// <inheritdoc />
     public override IReadOnlyList<PipelineParameter> Parameters => [DestinationParameter];

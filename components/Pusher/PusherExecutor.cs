@@ -54,6 +54,24 @@ public sealed class PusherExecutor : IExecutor<PusherOptions>
                 $"Model artifact {model.Id} at '{model.Uri}' changed after training (sha256 {hash[..12]}, recorded {recorded[..12]}); refusing to push it. Run the pipeline again with --no-cache to retrain.");
         }
 
+        // Each model is pushed to a destination once: an unchanged re-run pushes nothing, and neither does a run after a
+        // rollback away from this model (which would silently undo it). A wiped destination is pushed to again.
+        var versions = PushLayout.Versions(destination, name);
+        foreach (var earlier in versions.Reverse())
+        {
+            if (await IsSameModelAsync(PushLayout.VersionDirectory(destination, name, earlier), model, recorded, cancellationToken).ConfigureAwait(false))
+            {
+                var already = earlier == versions[^1]
+                    ? $"model {model.Id} is already the newest version ({name} version {earlier}) at {destination}"
+                    : $"model {model.Id} was already pushed as {name} version {earlier} and version {versions[^1]} came after it (a newer push or a rollback); use `rollback {name} {earlier}` to serve it again";
+                context.SetOutputProperty(Pusher.PushedModelPort, "pushed", 0);
+                context.SetOutputProperty(Pusher.PushedModelPort, "not_pushed_reason", already);
+                await File.WriteAllTextAsync(Path.Combine(output.Uri, Pusher.NotPushedFileName), $"Not pushed: {already}.{Environment.NewLine}", cancellationToken).ConfigureAwait(false);
+                context.Log($"Not pushed again: {already}.");
+                return;
+            }
+        }
+
         var pushedAt = context.Time.GetUtcNow().UtcDateTime;
         PushManifest? manifest = null;
         var (version, directory) = await PushLayout.PublishAsync(destination, name, async (temporary, v) =>
@@ -75,6 +93,19 @@ public sealed class PusherExecutor : IExecutor<PusherOptions>
         context.SetOutputProperty(Pusher.PushedModelPort, "model_content_hash", recorded);
         context.SetOutputProperty(Pusher.PushedModelPort, "pipeline", context.PipelineName);
         context.Log($"Pushed model {model.Id} as {name} version {version} to {directory}.");
+    }
+
+    private static async Task<bool> IsSameModelAsync(string versionDirectory, Model model, string recorded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var manifest = await PushManifest.ReadAsync(versionDirectory, cancellationToken).ConfigureAwait(false);
+            return manifest.ModelArtifactId == model.Id && manifest.ModelContentHash == recorded;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 
     private static void CheckSameModel(Artifact blessing, string what, Model model)

@@ -17,6 +17,7 @@ public sealed class ModelRegistry
     private readonly TimeProvider _time;
     private readonly Dictionary<(string Name, int Version), (string Reason, DateTimeOffset At)> _refused = [];
     private readonly HashSet<(string Name, int Version)> _waiting = [];
+    private string? _lastRefreshError;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private ImmutableDictionary<string, ServedModel> _models = ImmutableDictionary<string, ServedModel>.Empty.WithComparers(StringComparer.Ordinal);
 
@@ -88,6 +89,12 @@ public sealed class ModelRegistry
                         // Not a refusal: the Pusher renames the folder in before its node commits the log entry. Look again next poll.
                         Waiting(name, version, e.Message);
                     }
+                    catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException and not ModelLoadException)
+                    {
+                        // Anything else about one version (unreadable files, a model that throws on its trial prediction) refuses
+                        // that version; it never stops the others or the watch.
+                        Refuse(name, version, $"{e.GetType().Name}: {e.Message}");
+                    }
                 }
             }
 
@@ -111,11 +118,19 @@ public sealed class ModelRegistry
                 {
                     await RefreshAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException || Metadata.MetadataStore.IsTransient(e) || e is System.Data.Common.DbException)
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {
-                    // The destination or the store is briefly unavailable: keep serving what is loaded, try again next tick.
-                    _log($"model refresh failed, will retry: {e.Message}");
+                    // The destination or the store is unavailable: keep serving what is loaded, try again next tick (said once).
+                    if (e.Message != _lastRefreshError)
+                    {
+                        _log($"model refresh failed, will retry: {e.GetType().Name}: {e.Message}");
+                        _lastRefreshError = e.Message;
+                    }
+
+                    continue;
                 }
+
+                _lastRefreshError = null;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -88,7 +88,7 @@ public sealed class ModelServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
-        var requestLog = options.RequestLogDirectory is { } dir ? new PredictionLog(dir, time) : null;
+        var requestLog = options.RequestLogDirectory is { } dir ? new PredictionLog(dir, time, log) : null;
         var handler = new PredictHandler(registry, options, requestLog);
         app.Use(async (context, next) =>
         {
@@ -206,14 +206,17 @@ public sealed class ModelServer : IAsyncDisposable
 
     private static IResult Health(HttpContext context, ModelRegistry registry)
     {
+        // Healthy while it serves: one model that cannot load (a bad push of another name) must not take the others down
+        // behind a load balancer. Names without a loaded version are listed.
         var models = registry.Models;
-        var missing = registry.Source.ModelNames().Where(n => !models.ContainsKey(n)).ToList();
+        var notLoaded = registry.Source.ModelNames().Where(n => !models.ContainsKey(n)).ToList();
         var body = new Dictionary<string, object>
         {
-            ["status"] = missing.Count == 0 ? "ok" : "loading",
+            ["status"] = models.Count > 0 ? "ok" : "no model loaded",
             ["models"] = models.Values.ToDictionary(m => m.Identity.Name, m => m.Identity.Version),
+            ["not_loaded"] = notLoaded,
         };
-        return Results.Json(body, statusCode: missing.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        return Results.Json(body, statusCode: models.Count > 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task StatusAsync(HttpContext context, ModelRegistry registry, string name)

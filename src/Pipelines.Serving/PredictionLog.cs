@@ -16,16 +16,19 @@ internal sealed class PredictionLog : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly TimeProvider _time;
-    private readonly System.Threading.Channels.Channel<(string Model, byte[] Lines)> _queue =
-        System.Threading.Channels.Channel.CreateBounded<(string, byte[])>(
+    private readonly Action<string> _log;
+    private readonly System.Threading.Channels.Channel<Entry> _queue =
+        System.Threading.Channels.Channel.CreateBounded<Entry>(
             new System.Threading.Channels.BoundedChannelOptions(10_000) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Task _writer;
     private long _dropped;
+    private long _reportedDropped;
 
-    public PredictionLog(string directory, TimeProvider time)
+    public PredictionLog(string directory, TimeProvider time, Action<string> log)
     {
         _directory = directory;
         _time = time;
+        _log = log;
         Directory.CreateDirectory(directory);
         _writer = Task.Run(WriteAsync);
     }
@@ -33,16 +36,26 @@ internal sealed class PredictionLog : IAsyncDisposable
     /// <summary>Entries dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Queues the lines of one request: its instances and the predictions written for them.</summary>
+    /// <summary>Queues one request (its instances and the predictions written for them, copied); the lines are built by the
+    /// writer, off the request path.</summary>
     public void Append(string model, int version, JsonElement instances, ReadOnlySpan<byte> predictionsJson)
     {
-        var reader = new Utf8JsonReader(predictionsJson);
-        using var predictions = JsonDocument.ParseValue(ref reader);
-        var servedAt = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var entry = new Entry(model, version, _time.GetUtcNow(), instances.GetRawText(), predictionsJson.ToArray());
+        if (!_queue.Writer.TryWrite(entry))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    private static byte[] Lines(Entry entry)
+    {
+        using var instances = JsonDocument.Parse(entry.Instances);
+        using var predictions = JsonDocument.Parse(entry.Predictions);
+        var servedAt = entry.At.ToString("O", CultureInfo.InvariantCulture);
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            foreach (var (instance, prediction) in instances.EnumerateArray().Zip(predictions.RootElement.EnumerateArray()))
+            foreach (var (instance, prediction) in instances.RootElement.EnumerateArray().Zip(predictions.RootElement.EnumerateArray()))
             {
                 writer.Reset();
                 writer.WriteStartObject();
@@ -52,7 +65,7 @@ internal sealed class PredictionLog : IAsyncDisposable
                 }
 
                 writer.WriteString("_served_at", servedAt);
-                writer.WriteNumber("_model_version", version);
+                writer.WriteNumber("_model_version", entry.Version);
                 foreach (var output in prediction.EnumerateObject())
                 {
                     if (output.Value.ValueKind == JsonValueKind.Object)
@@ -76,10 +89,7 @@ internal sealed class PredictionLog : IAsyncDisposable
             }
         }
 
-        if (!_queue.Writer.TryWrite((model, buffer.WrittenSpan.ToArray())))
-        {
-            Interlocked.Increment(ref _dropped);
-        }
+        return buffer.WrittenSpan.ToArray();
     }
 
     public async ValueTask DisposeAsync()
@@ -92,29 +102,48 @@ internal sealed class PredictionLog : IAsyncDisposable
     {
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            // Drain what is queued and append it per file in one write.
-            var batches = new Dictionary<string, List<byte[]>>(StringComparer.Ordinal);
+            // Drain what is queued and append it per file (the day it was served) in one write.
+            var batches = new Dictionary<(string Model, string Day), List<Entry>>();
             while (_queue.Reader.TryRead(out var entry))
             {
-                if (!batches.TryGetValue(entry.Model, out var list))
+                var key = (entry.Model, entry.At.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                if (!batches.TryGetValue(key, out var list))
                 {
-                    batches[entry.Model] = list = [];
+                    batches[key] = list = [];
                 }
 
-                list.Add(entry.Lines);
+                list.Add(entry);
             }
 
-            var day = _time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            foreach (var (model, lines) in batches)
+            var dropped = Interlocked.Read(ref _dropped);
+            if (dropped > _reportedDropped)
             {
-                var folder = Path.Combine(_directory, model);
-                Directory.CreateDirectory(folder);
-                await using var file = new FileStream(Path.Combine(folder, day + ".jsonl"), FileMode.Append, FileAccess.Write, FileShare.Read);
-                foreach (var line in lines)
+                _log($"request log: {dropped - _reportedDropped} request(s) not logged: the queue was full (serving outpaced the disk).");
+                _reportedDropped = dropped;
+            }
+
+            foreach (var ((model, day), entries) in batches)
+            {
+                try
                 {
-                    await file.WriteAsync(line).ConfigureAwait(false);
+                    var folder = Path.Combine(_directory, model);
+                    Directory.CreateDirectory(folder);
+                    await using var file = new FileStream(Path.Combine(folder, day + ".jsonl"), FileMode.Append, FileAccess.Write, FileShare.Read);
+                    foreach (var entry in entries)
+                    {
+                        await file.WriteAsync(Lines(entry)).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+                {
+                    // A full disk or a permission problem loses these entries, never the server or later entries.
+                    Interlocked.Add(ref _dropped, entries.Count);
+                    _reportedDropped += entries.Count;
+                    _log($"request log: {entries.Count} request(s) not written to {_directory}: {e.Message}");
                 }
             }
         }
     }
+
+    private sealed record Entry(string Model, int Version, DateTimeOffset At, string Instances, byte[] Predictions);
 }

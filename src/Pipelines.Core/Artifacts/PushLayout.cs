@@ -45,7 +45,7 @@ public static class PushLayout
         !Directory.Exists(destination) ? []
         : [.. Directory.EnumerateDirectories(destination)
             .Select(d => Path.GetFileName(d)!)
-            .Where(n => !n.StartsWith('.') && Versions(destination, n).Count > 0)
+            .Where(n => IsUsableName(n) && Versions(destination, n).Count > 0)
             .Order(StringComparer.Ordinal)];
 
     /// <summary>
@@ -104,10 +104,14 @@ public static class PushLayout
         }
     }
 
+    /// <summary>Whether a folder name can be a model name (others, like <c>lost+found</c>, are not models and are skipped).</summary>
+    public static bool IsUsableName(string modelName) =>
+        !string.IsNullOrEmpty(modelName) && !modelName.StartsWith('.') &&
+        modelName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
     private static string CheckName(string modelName)
     {
-        if (string.IsNullOrEmpty(modelName) || modelName.StartsWith('.') ||
-            modelName.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        if (!IsUsableName(modelName))
         {
             throw new ArgumentException($"Model name '{modelName}' is not usable as a folder name: use letters, digits, '-', '_' or '.', not starting with '.'.", nameof(modelName));
         }

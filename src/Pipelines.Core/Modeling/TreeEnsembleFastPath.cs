@@ -131,6 +131,12 @@ public sealed class TreeEnsembleFastPath
             return null;
         }
 
+        if (calibrator is not null && !HasDefaultThreshold(last, out var why))
+        {
+            reason = why;
+            return null;
+        }
+
         var featurizer = new TransformerChain<ITransformer>([.. parts.Take(parts.Count - 1)]);
         var featureType = featurizer.GetOutputSchema(inputSchema).GetColumnOrNull(featureColumn)?.Type as VectorDataViewType;
         if (featureType is not { ItemType: NumberDataViewType n, Size: > 0 } || n != NumberDataViewType.Single)
@@ -165,12 +171,16 @@ public sealed class TreeEnsembleFastPath
         var rows = new List<FeatureRow>(VerificationRows);
         for (var i = 0; i < VerificationRows; i++)
         {
+            // Three densities: one-hot blocks are mostly zeros with a slot or two on (as real rows are), so that categorical
+            // splits go both ways; values spread around typical split points for the numeric ones.
+            var zeros = (i % 3) switch { 0 => 0.6, 1 => 0.95, _ => 0.99 };
             var values = new float[featureCount];
             for (var j = 0; j < featureCount; j++)
             {
-                // Mostly zeros (one-hot slots), some ones, some values spread around typical split points.
                 var pick = random.NextDouble();
-                values[j] = pick < 0.6 ? 0f : pick < 0.75 ? 1f : (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(0, 5)));
+                values[j] = pick < zeros ? 0f
+                    : pick < zeros + ((1 - zeros) / 2) ? 1f
+                    : (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(0, 5)));
             }
 
             rows.Add(new FeatureRow { Features = values });
@@ -183,9 +193,20 @@ public sealed class TreeEnsembleFastPath
         var scores = scored.GetColumn<float>("Score").ToArray();
         var probabilities = IsBinary ? scored.GetColumn<float>("Probability").ToArray() : null;
         var labels = IsBinary ? scored.GetColumn<bool>("PredictedLabel").ToArray() : null;
+        var dense = new float[featureCount];
+        var positive = new int[featureCount];
         for (var i = 0; i < rows.Count; i++)
         {
-            var score = (float)Trees.Evaluate(rows[i].Features);
+            // Both paths a caller takes: the dense vector, and the sparse one real one-hot rows arrive as.
+            var values = rows[i].Features;
+            var nonZero = Enumerable.Range(0, featureCount).Where(j => values[j] != 0f).ToArray();
+            var sparse = new VBuffer<float>(featureCount, nonZero.Length, [.. nonZero.Select(j => values[j])], nonZero);
+            if (!TryScore(sparse, dense, positive, out var fromSparse) || !TryScore(new VBuffer<float>(featureCount, values), dense, positive, out var score)
+                || BitConverter.SingleToInt32Bits(fromSparse) != BitConverter.SingleToInt32Bits(score))
+            {
+                return $"the compiled trees score verification row {i} differently as a sparse and as a dense vector";
+            }
+
             if (BitConverter.SingleToInt32Bits(score) != BitConverter.SingleToInt32Bits(scores[i]))
             {
                 return $"the compiled trees' score {score:R} differs from ML.NET's {scores[i]:R} on verification row {i}";
@@ -198,6 +219,28 @@ public sealed class TreeEnsembleFastPath
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The compiled path labels <c>Score &gt; 0</c>. ML.NET keeps a binary predictor's threshold internal (a model saved after
+    /// <c>ChangeModelThreshold</c> has another), so it is read by reflection; anything unexpected keeps the model on ML.NET.
+    /// </summary>
+    private static bool HasDefaultThreshold(ITransformer predictor, out string reason)
+    {
+        const System.Reflection.BindingFlags flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
+        var type = predictor.GetType();
+        object? threshold = type.GetField("Threshold", flags)?.GetValue(predictor) ?? type.GetProperty("Threshold", flags)?.GetValue(predictor);
+        object? column = type.GetField("ThresholdColumn", flags)?.GetValue(predictor) ?? type.GetProperty("ThresholdColumn", flags)?.GetValue(predictor);
+        if (threshold is float t && t == 0f && column is string c && c == "Score")
+        {
+            reason = "";
+            return true;
+        }
+
+        reason = threshold is null || column is null
+            ? "the binary predictor's threshold cannot be read"
+            : $"the binary predictor labels {column} > {threshold}, not Score > 0";
+        return false;
     }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>

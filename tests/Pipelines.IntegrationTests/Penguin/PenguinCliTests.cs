@@ -53,15 +53,21 @@ public sealed class PenguinCliTests
         Assert.EndsWith("penguins.csv", file.GetProperty("path").GetString());
         Assert.Equal(64, file.GetProperty("contentHash").GetString()!.Length);
 
-        // 2. An immediate re-run recomputes nothing and says from which run each node came.
+        // 2. An immediate re-run recomputes nothing and says from which run each node came. The Pusher always runs (its
+        //    effect is outside the artifact store) and finds its model already the newest version: nothing is pushed.
         var second = await CliProcess.RunAsync("penguin", temp.Path, env, ["run", .. db]);
         Assert.True(second.ExitCode == 0, second.ToString());
         var run2 = await ShowAsync(temp.Path, db);
-        Assert.All(Nodes(run2).Values, n =>
+        Assert.All(Nodes(run2).Where(n => n.Key != "Pusher").Select(n => n.Value), n =>
         {
             Assert.Equal("Cached", n.GetProperty("state").GetString());
             Assert.Equal(run1Id, n.GetProperty("cachedFromRunId").GetInt64());
         });
+        var pusher = Nodes(run2)["Pusher"];
+        Assert.Equal("Complete", pusher.GetProperty("state").GetString());
+        var pushed = pusher.GetProperty("outputs")[0].GetProperty("properties");
+        Assert.Equal(0, pushed.GetProperty("pushed").GetInt32());
+        Assert.Contains("is already the newest version (penguin version 1)", pushed.GetProperty("not_pushed_reason").GetString(), StringComparison.Ordinal);
 
         // 3. Curate the schema (the inferred one, exported), as a user would before relying on validation.
         var export = await CliProcess.RunAsync("penguin", temp.Path, env, ["export-schema", .. db]);

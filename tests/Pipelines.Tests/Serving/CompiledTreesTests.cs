@@ -50,6 +50,25 @@ public sealed class CompiledTreesTests : IDisposable
     }
 
     [Fact]
+    public async Task Load_BinaryModelWithAChangedThreshold_ServedByMlNetNotCompiledTrees()
+    {
+        var ml = new MLContext(seed: 3);
+        var view = new ColumnarDataView(Table(2_000, seed: 1, missingEvery: 0));
+        var chain = ml.Transforms.Expression("Label", "y => y > 0", "y")
+            .Append(ml.Transforms.Conversion.ConvertType([new InputOutputColumnPair("x_f", "x"), new InputOutputColumnPair("z_f", "z")], DataKind.Single))
+            .Append(ml.Transforms.Concatenate("Features", "x_f", "z_f"))
+            .Append(ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options { NumberOfIterations = 10, NumberOfThreads = 1, Seed = 1 }))
+            .Fit(view);
+
+        // Labels then come from Score > 0.1: the compiled path (Score > 0) must not serve it.
+        var changed = ml.BinaryClassification.ChangeModelThreshold(chain.LastTransformer, 0.1f);
+        var model = new TransformerChain<ITransformer>([.. chain.Take(chain.Count() - 1), changed]);
+        var served = await SaveAndLoadAsync(ml, model, view.Schema);
+
+        Assert.StartsWith("ML.NET (the binary predictor labels Score > 0.1", served.Scoring, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Predict_FastTreeRegression_EqualsMlNetBulkScoring()
     {
         var ml = new MLContext(seed: 3);
