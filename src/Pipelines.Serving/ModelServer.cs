@@ -106,6 +106,15 @@ public sealed class ModelServer : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var server = new ModelServer(app, registry, options, requestLog);
+        var bound = server.Addresses.Where(a => !IsLoopback(a)).ToList();
+        if (bound.Count > 0 && string.IsNullOrEmpty(options.ApiKey))
+        {
+            // Configuration (Kestrel endpoints from the environment) can override the URLs checked above: check what is bound.
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException(
+                $"The server ended up listening on {string.Join(", ", bound)} (Kestrel configuration overrides --urls), which exposes the models beyond this machine: set an API key, or remove that configuration.");
+        }
+
         server._watch = registry.WatchAsync(options.PollInterval, server._stopping.Token);
         return server;
     }

@@ -89,7 +89,8 @@ internal sealed class PredictHandler(ModelRegistry registry, ServingOptions opti
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 4096, limit) + 1);
+        // Grown as bytes arrive: a client declaring a large body does not get the memory before sending it.
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 4096, Math.Min(limit, 64 * 1024)) + 1);
         var stream = context.Request.Body;
         while (true)
         {
