@@ -30,13 +30,22 @@ internal sealed class ModelScorer
 
     private readonly ScoringSpec _spec;
 
-    private ModelScorer(ITransformer model, DataViewSchema inputSchema, ScoringSpec spec, string description)
+    private readonly TreeEnsembleFastPath? _compiled;
+
+    private ModelScorer(ITransformer model, DataViewSchema inputSchema, ScoringSpec spec, string description, bool compiledTrees)
     {
+        _compiled = compiledTrees && spec.Task is EvaluationTask.BinaryClassification or EvaluationTask.Regression
+            && TreeEnsembleFastPath.TryCreate(model, inputSchema, out _) is { } fast && fast.IsBinary == (spec.Task == EvaluationTask.BinaryClassification)
+            ? fast
+            : null;
         Model = model;
         InputSchema = inputSchema;
         _spec = spec;
         Description = description;
     }
+
+    /// <summary>Whether GBDT scoring goes through the compiled trees.</summary>
+    public bool UsesCompiledTrees => _compiled is not null;
 
     /// <summary>The loaded transform + model chain.</summary>
     public ITransformer Model { get; }
@@ -49,7 +58,12 @@ internal sealed class ModelScorer
 
     /// <summary>Loads the model of an artifact.</summary>
     /// <exception cref="DataValidationException">No model file, or it cannot be read.</exception>
-    public static ModelScorer Load(Model artifact, ScoringSpec spec, string role)
+    /// <param name="artifact">The model.</param>
+    /// <param name="spec">What to read from the scored rows.</param>
+    /// <param name="role">For messages: candidate, baseline.</param>
+    /// <param name="compiledTrees">Score GBDTs with the compiled trees the model server uses (verified against ML.NET at load);
+    /// false = ML.NET only (InfraValidator's independent reference).</param>
+    public static ModelScorer Load(Model artifact, ScoringSpec spec, string role, bool compiledTrees = true)
     {
         var description = $"{role} model {artifact.Id}";
         var path = Path.Combine(artifact.Uri, ModelFileName);
@@ -71,7 +85,7 @@ internal sealed class ModelScorer
             }
 
             var model = ModelLoader.Load(ml, path, out var inputSchema, [.. PreprocessingTypes(artifact)]);
-            return new ModelScorer(model, inputSchema, spec, description);
+            return new ModelScorer(model, inputSchema, spec, description, compiledTrees);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException or ArgumentException)
         {
@@ -150,7 +164,86 @@ internal sealed class ModelScorer
         return merged;
     }
 
-    private Predictions ScoreSequentially(ColumnarTable table)
+    private Predictions ScoreSequentially(ColumnarTable table) => ScoreCompiled(table) ?? ScoreWithModel(table);
+
+    /// <summary>
+    /// Scores with the compiled trees after ML.NET's featurizer (binary and regression GBDTs): the same values as the model's
+    /// own chain, several times faster. Rows with a missing feature are scored by the model afterwards. Null when not used.
+    /// </summary>
+    private Predictions? ScoreCompiled(ColumnarTable table)
+    {
+        if (_compiled is not { } fast)
+        {
+            return null;
+        }
+
+        IDataView featurized;
+        try
+        {
+            featurized = fast.Featurizer.Transform(new ColumnarDataView(table));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            return null; // the model's own path reports the problem with its message
+        }
+
+        if (featurized.Schema.GetColumnOrNull(fast.FeatureColumn) is not { } featureColumn || featurized.Schema.GetColumnOrNull(_spec.LabelColumn) is not { } labelColumn)
+        {
+            return null;
+        }
+
+        var binary = _spec.Task == EvaluationTask.BinaryClassification;
+        var predictions = new Predictions(_spec.Task, table.RowCount) { HasProbability = binary };
+        var missing = new List<int>();
+        using (var cursor = featurized.GetRowCursor([featureColumn, labelColumn]))
+        {
+            var features = cursor.GetGetter<VBuffer<float>>(featureColumn);
+            var label = binary ? BinaryLabelGetter(cursor, labelColumn) : NumberGetter(cursor, labelColumn);
+            var dense = new float[fast.Trees.FeatureCount];
+            var positive = new int[fast.Trees.FeatureCount];
+            VBuffer<float> buffer = default;
+            var row = 0;
+            while (cursor.MoveNext())
+            {
+                features(ref buffer);
+                predictions.Labels[row] = label();
+                if (double.IsNaN(predictions.Labels[row]))
+                {
+                    predictions.MissingLabels++;
+                }
+
+                if (!fast.TryScore(buffer, dense, positive, out var score))
+                {
+                    missing.Add(row++);
+                    continue;
+                }
+
+                predictions.Scores[row] = score;
+                if (binary)
+                {
+                    predictions.Probabilities[row] = fast.Probability(score);
+                    predictions.Predicted[row] = score > fast.Threshold ? 1 : 0;
+                }
+
+                row++;
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var rest = ScoreWithModel(table.Gather([.. missing]));
+            for (var i = 0; i < missing.Count; i++)
+            {
+                predictions.Scores[missing[i]] = rest.Scores[i];
+                predictions.Probabilities[missing[i]] = rest.Probabilities[i];
+                predictions.Predicted[missing[i]] = rest.Predicted[i];
+            }
+        }
+
+        return predictions;
+    }
+
+    private Predictions ScoreWithModel(ColumnarTable table)
     {
         IDataView scored;
         try

@@ -94,7 +94,8 @@ public sealed class InfraValidatorExecutor : IExecutor<InfraValidatorOptions>
         Predictions reference;
         try
         {
-            reference = ModelScorer.Load(model, ScoringSpecFor(model), SliceMetrics.CandidateRole).Score(canaries);
+            // ML.NET's own scoring, not the compiled trees the server uses: the check must be independent of the path it checks.
+            reference = ModelScorer.Load(model, ScoringSpecFor(model), SliceMetrics.CandidateRole, compiledTrees: false).Score(canaries);
         }
         catch (DataValidationException e)
         {

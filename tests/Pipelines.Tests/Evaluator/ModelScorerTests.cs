@@ -36,6 +36,35 @@ public sealed class ModelScorerTests : IDisposable
         Assert.True(whole.HasProbability);
     }
 
+    [Fact]
+    public void Score_CompiledTreesAndMlNet_SameScoresProbabilitiesAndLabelsIncludingMissingFeatures()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = Binary(2_000, seed: 1);
+        var model = SaveModel(ml, TrainBinary(ml, new ColumnarDataView(train)), new ColumnarDataView(train).Schema, _directory, 1, "BinaryClassification", "y");
+        var eval = Binary(5_000, seed: 3);
+        var x = ((NumericColumn)eval["x"]).Values;
+        for (var i = 0; i < x.Length; i += 11)
+        {
+            x[i] = double.NaN; // these rows go through ML.NET even on the compiled path
+        }
+
+        var spec = new ScoringSpec(EvaluationTask.BinaryClassification, "y", null, null);
+
+        var compiledScorer = ModelScorer.Load(model, spec, "candidate", compiledTrees: true);
+        var referenceScorer = ModelScorer.Load(model, spec, "candidate", compiledTrees: false);
+        Assert.True(compiledScorer.UsesCompiledTrees);
+        Assert.False(referenceScorer.UsesCompiledTrees);
+        var compiled = compiledScorer.Score(eval);
+        var reference = referenceScorer.Score(eval);
+
+        Assert.Equal(reference.Scores, compiled.Scores);
+        Assert.Equal(reference.Probabilities, compiled.Probabilities);
+        Assert.Equal(reference.Predicted, compiled.Predicted);
+        Assert.Equal(reference.Labels, compiled.Labels);
+        Assert.Equal(reference.MissingLabels, compiled.MissingLabels);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))
