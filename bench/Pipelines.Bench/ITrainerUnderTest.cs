@@ -12,6 +12,9 @@ public interface ITrainerUnderTest
     /// <summary>The row label in the table, e.g. "our Trainer (ML.NET LightGbmBinaryTrainer)".</summary>
     string Name { get; }
 
+    /// <summary>Untimed, once before the first <see cref="TrainAsync"/>: whatever our side needs on disk (e.g. transformed examples).</summary>
+    Task PrepareAsync(FlightsFeatures data, CancellationToken cancellationToken);
+
     /// <summary>
     /// Trains a binary LightGBM model on <paramref name="train"/> with exactly <paramref name="settings"/> (see
     /// <see cref="LightGbmSettings"/> for the ML.NET option behind each one). Features are
@@ -29,12 +32,8 @@ public interface ITrainedModelUnderTest : IDisposable
     double[] Score(FlightsSplit split);
 }
 
-/// <summary>
-/// ==== LEAD: plug our Trainer in here. ====
-/// Return an <see cref="ITrainerUnderTest"/> that runs our Trainer (components/Trainer) on the split it receives. Until then
-/// this returns null and the table prints "our Trainer: not wired yet" (no number is made up).
-/// </summary>
+/// <summary>Our side of the benchmark: the Trainer component (<see cref="ComponentTrainer"/>).</summary>
 public static class OurTrainer
 {
-    public static ITrainerUnderTest? Create() => null;
+    public static ITrainerUnderTest? Create() => new ComponentTrainer();
 }

@@ -7,12 +7,14 @@ namespace Pipelines.Components;
 /// library or Python with the same settings.
 /// </summary>
 /// <remarks>
-/// <para>Known differences from native LightGBM, which ML.NET does not let us change: bin boundaries are computed from a sample of
-/// at most 65,536 training rows (native <c>bin_construct_sample_cnt</c> = 200,000); a categorical feature is a one-hot block
-/// (e.g. <c>OneHotEncoding</c> in the preprocessing) in a feature column named <c>Features</c>, turned back into one LightGBM
-/// categorical feature when <see cref="UseCategoricalSplit"/> is on.</para>
-/// <para>ML.NET runs one LightGBM training per process at a time (a process-wide lock around the native library); the Trainer
-/// waits for it asynchronously. Tuner trials therefore run in parallel only across worker processes.</para>
+/// <para>By default (<see cref="Engine"/>) the Trainer calls LightGBM's C API on a dense matrix it reads once from the transformed
+/// examples, records the eval metric after every iteration, and turns the result into an ordinary ML.NET model (ML.NET's
+/// pre-trained LightGBM loader), checked against the booster's own predictions before it is saved. A categorical feature is a
+/// one-hot block (e.g. <c>OneHotEncoding</c> in the preprocessing) in the feature column, turned into one LightGBM categorical
+/// column when <see cref="UseCategoricalSplit"/> is on.</para>
+/// <para>One LightGBM training runs per process at a time (the native library's thread settings are process-wide, and ML.NET's
+/// trainer holds a process-wide lock); the Trainer waits for it asynchronously. Tuner trials therefore run in parallel only
+/// across worker processes.</para>
 /// </remarks>
 public sealed record LightGbmOptions : TrainerAlgorithm
 {
@@ -90,6 +92,13 @@ public sealed record LightGbmOptions : TrainerAlgorithm
 
     /// <summary>Native <c>force_row_wise</c>. Default false.</summary>
     public bool ForceRowWise { get; init; }
+
+    /// <summary>Rows sampled to find the bin boundaries. Native <c>bin_construct_sample_cnt</c>; default 200,000. (ML.NET's
+    /// trainer always samples 65,536.)</summary>
+    public int BinSampleCount { get; init; } = 200_000;
+
+    /// <summary>C API or ML.NET's trainer; default <see cref="LightGbmEngine.Auto"/> (the C API whenever the features fit a dense matrix).</summary>
+    public LightGbmEngine Engine { get; init; }
 
     /// <summary>Binary: re-weight an unbalanced label. Native <c>is_unbalance</c>; default false.</summary>
     public bool UnbalancedSets { get; init; }

@@ -16,7 +16,7 @@ namespace Pipelines.Components;
 /// trained model, then for multiclass the mapping of <c>PredictedLabel</c> back to the original label values) saved with the raw
 /// input schema: load it with <see cref="ModelLoader.Load"/> and call <c>Transform</c> on raw rows (e.g. a
 /// <see cref="Data.ColumnarDataView"/>); <c>input_schema.json</c>, the raw columns (<c>name</c>, <c>kind</c>, <c>required</c>:
-/// whether the model cannot run without it); <c>training_log.json</c> (see the README). Properties <c>task</c>, <c>algorithm</c>,
+/// whether the model cannot run without it); <c>training_log.json</c> (see the README); with LightGBM's C API engine also <c>lightgbm_model.txt</c>. Properties <c>task</c>, <c>algorithm</c>,
 /// <c>label</c>, <c>iterations</c>, <c>train_rows</c>, <c>train_seconds</c>, and <c>positive_class</c> for binary text labels.</para>
 /// </remarks>
 /// <example>See <c>pipelines/penguin/Program.cs</c>:
@@ -39,6 +39,10 @@ public sealed class Trainer : Component<TrainerOptions>
 
     /// <summary>The training log inside a <see cref="Model"/> artifact.</summary>
     public const string TrainingLogFileName = "training_log.json";
+
+    /// <summary>LightGBM's own text model inside a <see cref="Model"/> artifact (C API engine only): loadable by any LightGBM
+    /// (Python, R, the CLI), over the LightGBM columns described in <c>training_log.json</c>.</summary>
+    public const string LightGbmModelFileName = "lightgbm_model.txt";
 
     /// <summary>Declares the node.</summary>
     /// <param name="transformedExamples">Transform's <c>Outputs.TransformedExamples</c>.</param>
@@ -79,7 +83,7 @@ public sealed class Trainer : Component<TrainerOptions>
     public TrainerOutputs Outputs { get; }
 
     /// <inheritdoc />
-    public override string Version => "1";
+    public override string Version => "2";
 
     /// <inheritdoc />
     protected override IExecutor<TrainerOptions> CreateExecutor() => new TrainerExecutor();

@@ -124,16 +124,27 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
         ITransformer model;
+        NativeTrainingRecord? native = null;
         if (algorithm is LightGbmOptions lightGbm)
         {
             using (await LightGbmTrainingGate.EnterAsync(context.Log, cancellationToken).ConfigureAwait(false))
             {
                 clock.Restart();
-                // LightGBM reads its input several times (label pass, bin sample, dataset load): a cache of just the columns it
-                // reads makes the later passes memory copies instead of IDV decoding and label mapping again.
-                var trainCached = ml.Data.Cache(trainPrepared, TrainingColumns(options));
-                var validation = lightGbm.EarlyStoppingRound > 0 && evalPrepared is not null ? ml.Data.Cache(evalPrepared, TrainingColumns(options)) : null;
-                model = Fit(() => FitLightGbm(ml, lightGbm, options.Task, threads, trainCached, validation), algorithm);
+                var layout = NativeLayout(lightGbm, trainPrepared.Schema[options.FeatureColumn], trainRows, out var why);
+                if (layout is not null)
+                {
+                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, trainPrepared, evalPrepared, context.Log, cancellationToken);
+                }
+                else
+                {
+                    context.Log($"Training through ML.NET's LightGBM trainer: {why}");
+
+                    // LightGBM reads its input several times (label pass, bin sample, dataset load): a cache of just the columns it
+                    // reads makes the later passes memory copies instead of IDV decoding and label mapping again.
+                    var trainCached = ml.Data.Cache(trainPrepared, TrainingColumns(options));
+                    var validation = lightGbm.EarlyStoppingRound > 0 && evalPrepared is not null ? ml.Data.Cache(evalPrepared, TrainingColumns(options)) : null;
+                    model = Fit(() => FitLightGbm(ml, lightGbm, options.Task, threads, trainCached, validation), algorithm);
+                }
             }
         }
         else if (algorithm is FastTreeOptions fastTree)
@@ -194,8 +205,14 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             captured = [.. messages];
         }
 
-        var earlyStopping = ParseEarlyStopping(captured);
+        var earlyStopping = native is null ? ParseEarlyStopping(captured) : native.EarlyStopping;
         var (requested, iterations) = Iterations(algorithm, model, earlyStopping, labels.Classes?.Count);
+        if (native is not null)
+        {
+            iterations = native.Iterations;
+            await File.WriteAllTextAsync(Path.Combine(output.Uri, Trainer.LightGbmModelFileName), native.ModelText, cancellationToken).ConfigureAwait(false);
+        }
+
         var log = new TrainingLog(
             options.Task.ToString(),
             algorithm.AlgorithmName,
@@ -214,7 +231,12 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             trainSeconds,
             evalMetrics,
             warnings,
-            captured);
+            captured)
+        {
+            Engine = algorithm is LightGbmOptions ? (native is null ? LightGbmEngine.MlNetTrainer : LightGbmEngine.CApi).ToString() : null,
+            EvalMetricPerIteration = native?.PerIteration,
+            LightGbmColumns = native?.Columns,
+        };
         await File.WriteAllTextAsync(Path.Combine(output.Uri, Trainer.TrainingLogFileName), JsonSerializer.Serialize(log, s_json), cancellationToken)
             .ConfigureAwait(false);
 
@@ -286,13 +308,13 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         return ml.Transforms.Conversion.ConvertType(feature.Name, outputKind: DataKind.Single).Fit(train);
     }
 
-    private static ITransformer Fit(Func<ITransformer> fit, TrainerAlgorithm algorithm)
+    private static T Fit<T>(Func<T> fit, TrainerAlgorithm algorithm)
     {
         try
         {
             return fit();
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or NotSupportedException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or NotSupportedException or LightGbmException)
         {
             throw new DataValidationException($"{algorithm.AlgorithmName} training failed: {e.Message}", e);
         }

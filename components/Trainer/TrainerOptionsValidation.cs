@@ -60,6 +60,7 @@ internal static class TrainerOptionsValidation
                     .Concat(Range(nameof(o.MinimumExampleCountPerGroup), o.MinimumExampleCountPerGroup, 1))
                     .Concat(Range(nameof(o.MaximumCategoricalSplitPointCount), o.MaximumCategoricalSplitPointCount, 1))
                     .Concat(Range(nameof(o.EarlyStoppingRound), o.EarlyStoppingRound, 0))
+                    .Concat(Range(nameof(o.BinSampleCount), o.BinSampleCount, 1))
                     .Concat(Range(nameof(o.SubsampleFrequency), o.SubsampleFrequency, 0))
                     .Concat(Range(nameof(o.MaximumTreeDepth), o.MaximumTreeDepth, 0))
                     .Concat(Fraction(nameof(o.LearningRate), o.LearningRate, allowAboveOne: true))
@@ -73,6 +74,11 @@ internal static class TrainerOptionsValidation
                     .Concat(NonNegative(nameof(o.L2CategoricalRegularization), o.L2CategoricalRegularization)))
                 {
                     yield return p;
+                }
+
+                if (!Enum.IsDefined(o.Engine))
+                {
+                    yield return $"Engine is {(int)o.Engine}; use one of {string.Join(", ", Enum.GetNames<LightGbmEngine>())}.";
                 }
 
                 if (o.ForceColumnWise && o.ForceRowWise)

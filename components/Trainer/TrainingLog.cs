@@ -20,7 +20,7 @@ namespace Pipelines.Components;
 /// <param name="EarlyStopping">Early stopping, when it ended training.</param>
 /// <param name="TrainSeconds">Wall time of the fit.</param>
 /// <param name="EvalMetrics">Final metrics of the trained model on the eval split (ML.NET's evaluator names; see
-/// <paramref name="EvalRows"/>), empty without an eval split. ML.NET does not expose per-iteration metrics of its GBDT trainers, so this is the final value only.</param>
+/// <paramref name="EvalRows"/>), empty without an eval split. The per-iteration metric is in <see cref="EvalMetricPerIteration"/> (LightGBM's C API engine only).</param>
 /// <param name="Warnings">Why a metric could not be computed, and similar.</param>
 /// <param name="Messages">ML.NET's informational messages during the fit (e.g. LightGBM's early stopping line).</param>
 public sealed record TrainingLog(
@@ -41,7 +41,30 @@ public sealed record TrainingLog(
     double TrainSeconds,
     IReadOnlyDictionary<string, double> EvalMetrics,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<string> Messages);
+    IReadOnlyList<string> Messages)
+{
+    /// <summary>LightGBM: <c>CApi</c> or <c>MlNetTrainer</c> (see <see cref="LightGbmEngine"/>); null for other algorithms.</summary>
+    public string? Engine { get; init; }
+
+    /// <summary>LightGBM through the C API with an eval split: LightGBM's metric on the eval sample after every iteration.</summary>
+    public IterationMetrics? EvalMetricPerIteration { get; init; }
+
+    /// <summary>LightGBM through the C API: the columns of <c>lightgbm_model.txt</c> (<c>Column_0</c>, ...) as slots of the feature vector.</summary>
+    public IReadOnlyList<LightGbmColumn>? LightGbmColumns { get; init; }
+}
+
+/// <summary>A metric after every boosting iteration.</summary>
+/// <param name="Metric">LightGBM's metric name (<c>binary_logloss</c>, <c>multi_logloss</c>, <c>l2</c>, <c>ndcg@5</c>).</param>
+/// <param name="Rows">The eval rows it was computed on (the eval split's first <see cref="TrainerOptions.TrainingLogEvalRows"/>).</param>
+/// <param name="Values">Value after iteration 1, 2, ...</param>
+public sealed record IterationMetrics(string Metric, long Rows, IReadOnlyList<double> Values);
+
+/// <summary>One column of LightGBM's model: a slot of the feature vector, or a one-hot block as one categorical column whose
+/// value is the hot slot's offset in the block.</summary>
+/// <param name="FirstSlot">The first slot of the feature vector it covers.</param>
+/// <param name="Slots">The slots it covers (1 for a numeric column).</param>
+/// <param name="Categorical">Whether LightGBM treats it as categorical.</param>
+public sealed record LightGbmColumn(int FirstSlot, int Slots, bool Categorical);
 
 /// <summary>How early stopping ended a LightGBM training.</summary>
 /// <param name="BestIteration">The best iteration (1-based); the model keeps the trees up to it.</param>

@@ -24,7 +24,9 @@ public sealed class FlightsCliTests
             destinations[i] = airports[random.Next(airports.Length)];
             distances[i] = random.Next(100, 2500);
             var late = dates[i].Hour >= 17 && origins[i] is "ORD" or "ATL";
-            delays[i] = i % 97 == 0 ? null : late ? random.Next(10, 120) : random.Next(-10, 20);
+            // On time is never over 15 minutes: the best AUC attainable is then about 0.97, well clear of the pipeline's 0.7
+            // threshold (with on-time delays up to 19 minutes it was about 0.68, and blessing depended on the model's luck).
+            delays[i] = i % 97 == 0 ? null : late ? random.Next(10, 120) : random.Next(-10, 16);
         }
 
         var date = new DataField<DateTime>("date");
@@ -59,6 +61,6 @@ public sealed class FlightsCliTests
         var model = nodes["Trainer"].GetProperty("outputs")[0].GetProperty("properties");
         Assert.Equal(15, model.GetProperty("positive_above").GetDouble());
         var blessing = nodes["Evaluator"].GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("type").GetString() == "ModelBlessing");
-        Assert.Equal(1, blessing.GetProperty("properties").GetProperty("blessed").GetInt32());
+        Assert.True(blessing.GetProperty("properties").GetProperty("blessed").GetInt32() == 1, show.Output);
     }
 }

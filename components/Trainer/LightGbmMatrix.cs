@@ -1,0 +1,222 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Pipelines.Components;
+
+/// <summary>
+/// A split read once into what LightGBM's C API takes: a dense row-major float32 matrix in the columns of a
+/// <see cref="LightGbmFeatureLayout"/>, one float label per row (binary 0/1, multiclass the class index, regression and ranking
+/// the value) and, for ranking, the sizes of consecutive query groups.
+/// </summary>
+internal sealed class LightGbmMatrix
+{
+    private LightGbmMatrix(float[] values, float[] labels, int rows, int columns, int[] groupSizes)
+    {
+        Values = values;
+        Labels = labels;
+        Rows = rows;
+        Columns = columns;
+        GroupSizes = groupSizes;
+    }
+
+    /// <summary>The matrix; only the first <see cref="Rows"/> × <see cref="Columns"/> values are rows.</summary>
+    public float[] Values { get; }
+
+    /// <summary>The labels; only the first <see cref="Rows"/> are rows.</summary>
+    public float[] Labels { get; }
+
+    /// <summary>The rows read.</summary>
+    public int Rows { get; }
+
+    /// <summary>The columns per row.</summary>
+    public int Columns { get; }
+
+    /// <summary>Ranking: the sizes of consecutive runs of one group id; empty otherwise.</summary>
+    public int[] GroupSizes { get; }
+
+    /// <summary>The rows, row-major.</summary>
+    public ReadOnlySpan<float> RowValues => Values.AsSpan(0, Rows * Columns);
+
+    /// <summary>The labels of the rows.</summary>
+    public ReadOnlySpan<float> RowLabels => Labels.AsSpan(0, Rows);
+
+    /// <summary>Reads at most <paramref name="maxRows"/> rows (its first ones) of <paramref name="data"/>.</summary>
+    /// <param name="data">Prepared data (see <see cref="LabelPreparation"/>): the feature column as floats, <see cref="LabelPreparation.LabelColumn"/>
+    /// and, for ranking, <see cref="LabelPreparation.GroupColumn"/>.</param>
+    /// <param name="featureColumn">The feature column.</param>
+    /// <param name="layout">Its LightGBM columns.</param>
+    /// <param name="maxRows">The most rows to read.</param>
+    /// <param name="cancellationToken">Checked every 65,536 rows.</param>
+    public static LightGbmMatrix Read(IDataView data, string featureColumn, LightGbmFeatureLayout layout, long maxRows, CancellationToken cancellationToken)
+    {
+        var feature = data.Schema[featureColumn];
+        var label = data.Schema[LabelPreparation.LabelColumn];
+        var group = data.Schema.GetColumnOrNull(LabelPreparation.GroupColumn);
+        var columns = layout.Columns;
+        var capacity = (int)Math.Clamp(Math.Min(data.GetRowCount() ?? 65_536, maxRows), 1, int.MaxValue / Math.Max(1, columns));
+        var values = new float[(long)capacity * columns];
+        var labels = new float[capacity];
+        var groupSizes = new List<int>();
+        var rows = 0;
+        using var cursor = data.GetRowCursor(group is { } g ? [feature, label, g] : [feature, label]);
+        var features = cursor.GetGetter<VBuffer<float>>(feature);
+        var readLabel = LabelReader(cursor, label);
+        var readGroup = group is { } column ? cursor.GetGetter<uint>(column) : null;
+        var vector = default(VBuffer<float>);
+        uint previousGroup = 0;
+        while (rows < maxRows && cursor.MoveNext())
+        {
+            if ((rows & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (rows == capacity)
+            {
+                capacity = (int)Math.Min(Math.Min((long)capacity * 2, maxRows), int.MaxValue / Math.Max(1, columns));
+                if (capacity == rows)
+                {
+                    throw new DataValidationException($"The split has more rows than LightGBM's C API takes in one matrix ({rows} rows × {columns} columns).");
+                }
+
+                Array.Resize(ref values, capacity * columns);
+                Array.Resize(ref labels, capacity);
+            }
+
+            features(ref vector);
+            Collapse(vector, layout, values.AsSpan(rows * columns, columns));
+            labels[rows] = readLabel();
+            if (readGroup is not null)
+            {
+                uint id = 0;
+                readGroup(ref id);
+                if (rows == 0 || id != previousGroup)
+                {
+                    groupSizes.Add(1);
+                }
+                else
+                {
+                    groupSizes[^1]++;
+                }
+
+                previousGroup = id;
+            }
+
+            rows++;
+        }
+
+        return new LightGbmMatrix(values, labels, rows, columns, [.. groupSizes]);
+    }
+
+    /// <summary>One feature vector into its LightGBM columns.</summary>
+    internal static void Collapse(in VBuffer<float> vector, LightGbmFeatureLayout layout, Span<float> row)
+    {
+        if (vector.Length != layout.SlotCount)
+        {
+            throw new DataValidationException($"A feature vector has {vector.Length} slots where the column declares {layout.SlotCount}.");
+        }
+
+        var starts = layout.ColumnStarts;
+        var categorical = layout.IsCategorical;
+        var slotValues = vector.GetValues();
+        if (vector.IsDense)
+        {
+            for (var c = 0; c < row.Length; c++)
+            {
+                if (!categorical[c])
+                {
+                    row[c] = slotValues[starts[c]];
+                    continue;
+                }
+
+                row[c] = -1;
+                for (var slot = starts[c]; slot < starts[c + 1]; slot++)
+                {
+                    if (slotValues[slot] > 0)
+                    {
+                        row[c] = slot - starts[c];
+                        break;
+                    }
+                }
+            }
+
+            return;
+        }
+
+        for (var c = 0; c < row.Length; c++)
+        {
+            row[c] = categorical[c] ? -1 : 0;
+        }
+
+        var indices = vector.GetIndices();
+        var slotColumn = layout.SlotColumn;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var slot = indices[i];
+            var c = slotColumn[slot];
+            if (!categorical[c])
+            {
+                row[c] = slotValues[i];
+            }
+            else if (slotValues[i] > 0 && row[c] < 0)
+            {
+                // The first hot slot of a block (ML.NET's trainer picks one at random when several are).
+                row[c] = slot - starts[c];
+            }
+        }
+    }
+
+    private static Func<float> LabelReader(DataViewRowCursor cursor, DataViewSchema.Column label)
+    {
+        switch (label.Type)
+        {
+            case BooleanDataViewType:
+            {
+                var get = cursor.GetGetter<bool>(label);
+                var value = false;
+                return () =>
+                {
+                    get(ref value);
+                    return value ? 1f : 0f;
+                };
+            }
+
+            case KeyDataViewType:
+            {
+                // Keys are 1-based (0 = missing, filtered out by LabelPreparation); LightGBM's classes are 0-based.
+                var get = cursor.GetGetter<uint>(label);
+                uint value = 0;
+                return () =>
+                {
+                    get(ref value);
+                    return value - 1f;
+                };
+            }
+
+            case NumberDataViewType when label.Type.RawType == typeof(double):
+            {
+                var get = cursor.GetGetter<double>(label);
+                var value = 0d;
+                return () =>
+                {
+                    get(ref value);
+                    return (float)value;
+                };
+            }
+
+            case NumberDataViewType when label.Type.RawType == typeof(float):
+            {
+                var get = cursor.GetGetter<float>(label);
+                var value = 0f;
+                return () =>
+                {
+                    get(ref value);
+                    return value;
+                };
+            }
+
+            default:
+                throw new DataValidationException($"The prepared label is {label.Type}; LightGBM's C API needs a bool, key or number label.");
+        }
+    }
+}

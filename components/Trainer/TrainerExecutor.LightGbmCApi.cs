@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace Pipelines.Components;
+
+/// <summary>The LightGBM C API engine of <see cref="TrainerExecutor"/> (see <see cref="LightGbmEngine.CApi"/>).</summary>
+public sealed partial class TrainerExecutor
+{
+    private const int MaxCApiColumns = 2_000;
+    private const long MaxCApiValues = 500_000_000;
+    private const int VerificationRows = 2_000;
+
+    /// <summary>The C API engine's columns for this feature column, or null (with the reason) when ML.NET's trainer is to be used.</summary>
+    private static LightGbmFeatureLayout? NativeLayout(LightGbmOptions options, DataViewSchema.Column feature, long trainRows, out string why)
+    {
+        why = "";
+        if (options.Engine == LightGbmEngine.MlNetTrainer)
+        {
+            why = $"{nameof(LightGbmOptions)}.{nameof(LightGbmOptions.Engine)} = {nameof(LightGbmEngine.MlNetTrainer)}.";
+            return null;
+        }
+
+        if (feature.Type is not VectorDataViewType { IsKnownSize: true, ItemType: var item } || item != NumberDataViewType.Single)
+        {
+            why = $"the feature column '{feature.Name}' is {feature.Type}, not a float vector of known size.";
+            return options.Engine == LightGbmEngine.CApi ? throw new DataValidationException($"{nameof(LightGbmEngine.CApi)} cannot train: {why} Concatenate the features into one vector, or use {nameof(LightGbmEngine.Auto)}.") : null;
+        }
+
+        var layout = LightGbmFeatureLayout.For(feature, options.UseCategoricalSplit ?? trainRows > 50_000);
+        if (options.Engine == LightGbmEngine.Auto && (layout.Columns > MaxCApiColumns || trainRows * layout.Columns > MaxCApiValues))
+        {
+            why = $"{layout.Columns} LightGBM columns × {trainRows} rows is more than the dense matrix the C API engine builds ({MaxCApiColumns} columns, {MaxCApiValues} values); ML.NET's trainer reads sparse vectors.";
+            return null;
+        }
+
+        return layout;
+    }
+
+    private static (ITransformer Model, NativeTrainingRecord Record) FitNative(MLContext ml, LightGbmOptions a, TrainerOptions options, int threads,
+        LightGbmFeatureLayout layout, IDataView trainPrepared, IDataView? evalPrepared, Action<string> log, CancellationToken cancellationToken)
+    {
+        var stage = Stopwatch.StartNew();
+        var train = LightGbmMatrix.Read(trainPrepared, options.FeatureColumn, layout, long.MaxValue, cancellationToken);
+        var validRows = options.TrainingLogEvalRows > 0 ? options.TrainingLogEvalRows : a.EarlyStoppingRound > 0 ? long.MaxValue : 0;
+        var valid = evalPrepared is null || validRows == 0 ? null : LightGbmMatrix.Read(evalPrepared, options.FeatureColumn, layout, validRows, cancellationToken);
+        if (valid is { Rows: 0 })
+        {
+            valid = null;
+        }
+
+        if (a.EarlyStoppingRound > 0 && valid is null)
+        {
+            throw new DataValidationException(
+                $"{nameof(LightGbmOptions)}.{nameof(LightGbmOptions.EarlyStoppingRound)} needs eval rows, and the eval split '{options.EvalSplit}' has none with a label.");
+        }
+
+        log($"Read {train.Rows} train{(valid is null ? "" : $" and {valid.Rows} eval")} rows into {layout.Columns} LightGBM columns ({layout.SlotCount} feature slots, {layout.CategoricalColumns.Count()} categorical) in {stage.Elapsed.TotalSeconds:F2} s.");
+        if (train.Rows == 0)
+        {
+            throw new DataValidationException($"The train split '{options.TrainSplit}' has no rows with a label to train on.");
+        }
+
+        stage.Restart();
+        var classes = trainPrepared.Schema[LabelPreparation.LabelColumn].Type is KeyDataViewType key ? (int)key.Count : 2;
+        using var training = Fit(() => NativeLightGbmTraining.Create(a, options.Task, threads, classes, layout, train, valid), a);
+        log($"LightGBM dataset built in {stage.Elapsed.TotalSeconds:F2} s.");
+        stage.Restart();
+        training.Train(a.NumberOfIterations, a.EarlyStoppingRound, cancellationToken);
+        log($"Boosted {training.Iterations} iterations in {stage.Elapsed.TotalSeconds:F2} s{(training.EarlyStopping is { } e ? $" (early stopping: best iteration {e.BestIteration}, {training.MetricName} {e.BestScore:G6})" : "")}.");
+
+        var nativeText = training.NativeModelText();
+        var model = LoadPretrained(ml, options.Task, NativeLightGbmTraining.ForMlNet(nativeText, layout), options.FeatureColumn, trainPrepared);
+        var (sample, sampleView) = valid is null ? (train, trainPrepared) : (valid, evalPrepared!);
+        Verify(ml, model, training, sample, sampleView);
+
+        var perIteration = training.MetricName is { } metric ? new IterationMetrics(metric, valid!.Rows, [.. training.MetricPerIteration]) : null;
+        var columns = Enumerable.Range(0, layout.Columns)
+            .Select(c => new LightGbmColumn(layout.ColumnStarts[c], layout.ColumnStarts[c + 1] - layout.ColumnStarts[c], layout.IsCategorical[c]))
+            .ToList();
+        return (model, new NativeTrainingRecord(nativeText, training.Iterations, training.EarlyStopping, perIteration, columns));
+    }
+
+    /// <summary>The trained model as ML.NET's LightGBM model, through ML.NET's pre-trained model loader (it reads no rows, only the
+    /// schema: the label's classes for multiclass).</summary>
+    private static ITransformer LoadPretrained(MLContext ml, TrainingTask task, string modelText, string featureColumn, IDataView trainPrepared)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(modelText));
+        switch (task)
+        {
+            case TrainingTask.BinaryClassification:
+                return ml.BinaryClassification.Trainers.LightGbm(WithModel(new LightGbmBinaryTrainer.Options(), featureColumn, stream)).Fit(trainPrepared);
+            case TrainingTask.MulticlassClassification:
+                return ml.MulticlassClassification.Trainers.LightGbm(WithModel(new LightGbmMulticlassTrainer.Options(), featureColumn, stream)).Fit(trainPrepared);
+            case TrainingTask.Regression:
+                return ml.Regression.Trainers.LightGbm(WithModel(new LightGbmRegressionTrainer.Options(), featureColumn, stream)).Fit(trainPrepared);
+            default:
+                var ranking = WithModel(new LightGbmRankingTrainer.Options(), featureColumn, stream);
+                ranking.RowGroupColumnName = LabelPreparation.GroupColumn;
+                return ml.Ranking.Trainers.LightGbm(ranking).Fit(trainPrepared);
+        }
+    }
+
+    /// <summary>
+    /// Options that make ML.NET's trainer load <paramref name="model"/> instead of training. ML.NET's public pre-trained overloads
+    /// (<c>LightGbm(Stream, featureColumnName)</c>) set no label column, which leaves a multiclass model without its classes; the
+    /// options type has the same <c>LightGbmModel</c> field, internal, so it is set here by reflection (ML.NET 5.0.1).
+    /// </summary>
+    private static TOptions WithModel<TOptions>(TOptions options, string featureColumn, Stream model)
+        where TOptions : TrainerInputBaseWithGroupId
+    {
+        options.LabelColumnName = LabelPreparation.LabelColumn;
+        options.FeatureColumnName = featureColumn;
+        var field = BaseTypes(typeof(TOptions))
+            .Select(t => t.GetField("LightGbmModel", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            .FirstOrDefault(f => f is not null && f.FieldType == typeof(Stream))
+            ?? throw new InvalidOperationException($"This ML.NET version's {typeof(TOptions).FullName} has no LightGbmModel field to load a LightGBM model from; train with {nameof(LightGbmOptions)}.{nameof(LightGbmOptions.Engine)} = {nameof(LightGbmEngine.MlNetTrainer)}.");
+        field.SetValue(options, model);
+        return options;
+
+        static IEnumerable<Type> BaseTypes(Type? type)
+        {
+            for (; type is not null; type = type.BaseType)
+            {
+                yield return type;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks that ML.NET's model scores the first rows of the sample as the booster does (raw scores; class probabilities for
+    /// multiclass), so a conversion that went wrong (e.g. an ML.NET version reading LightGBM's text differently) fails the node
+    /// instead of publishing a model that predicts something else. A float-rounded threshold may route a value lying exactly
+    /// between it and LightGBM's double threshold differently: one row in a thousand is tolerated. Rows with a missing (NaN)
+    /// feature are not compared: at a split that saw no missing value in training LightGBM reads NaN as 0 and ML.NET's tree as
+    /// "greater than the threshold"; the saved model is ML.NET's, so ML.NET's reading is the one the Evaluator, the
+    /// InfraValidator and the server all use.
+    /// </summary>
+    private static void Verify(MLContext ml, ITransformer model, NativeLightGbmTraining training, LightGbmMatrix sample, IDataView sampleView)
+    {
+        var rows = Math.Min(VerificationRows, sample.Rows);
+        var expected = training.Predict(sample, rows);
+        var outputs = training.OutputsPerRow;
+        var scored = model.Transform(ml.Data.TakeRows(sampleView, rows));
+        var scoreColumn = scored.Schema["Score"];
+        using var cursor = scored.GetRowCursor([scoreColumn]);
+        var mismatches = 0;
+        var compared = 0;
+        var row = 0;
+        var worst = (Row: -1, Expected: 0d, Actual: 0d);
+        if (scoreColumn.Type is VectorDataViewType)
+        {
+            var get = cursor.GetGetter<VBuffer<float>>(scoreColumn);
+            var vector = default(VBuffer<float>);
+            while (cursor.MoveNext() && row < rows)
+            {
+                get(ref vector);
+                if (HasMissing(row))
+                {
+                    row++;
+                    continue;
+                }
+
+                compared++;
+                var values = vector.DenseValues().ToArray();
+                var bad = values.Length != outputs;
+                for (var k = 0; !bad && k < outputs; k++)
+                {
+                    bad = Differs(expected[(row * outputs) + k], values[k]);
+                    if (bad)
+                    {
+                        worst = (row, expected[(row * outputs) + k], values[k]);
+                    }
+                }
+
+                mismatches += bad ? 1 : 0;
+                row++;
+            }
+        }
+        else
+        {
+            var get = cursor.GetGetter<float>(scoreColumn);
+            var value = 0f;
+            while (cursor.MoveNext() && row < rows)
+            {
+                get(ref value);
+                if (HasMissing(row))
+                {
+                    row++;
+                    continue;
+                }
+
+                compared++;
+                if (Differs(expected[row], value))
+                {
+                    mismatches++;
+                    worst = (row, expected[row], value);
+                }
+
+                row++;
+            }
+        }
+
+        if (row != rows || mismatches > Math.Max(1, compared / 1000))
+        {
+            throw new InvalidOperationException(
+                $"The ML.NET model converted from LightGBM's does not score like it: {mismatches} of {compared} rows without a missing feature differ (e.g. row {worst.Row}: LightGBM {worst.Expected:R}, ML.NET {worst.Actual:R}; its LightGBM columns: {(worst.Row < 0 ? "" : string.Join(' ', sample.RowValues.Slice(worst.Row * sample.Columns, sample.Columns).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))))}; {row} rows scored). Train with {nameof(LightGbmOptions)}.{nameof(LightGbmOptions.Engine)} = {nameof(LightGbmEngine.MlNetTrainer)} and report this.");
+        }
+
+        bool HasMissing(int r)
+        {
+            foreach (var v in sample.RowValues.Slice(r * sample.Columns, sample.Columns))
+            {
+                if (float.IsNaN(v))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        static bool Differs(double expected, float actual) => Math.Abs(expected - actual) > 1e-5 + (1e-5 * Math.Abs(expected));
+    }
+
+    /// <summary>What the C API engine adds to the Model artifact and the training log.</summary>
+    private sealed record NativeTrainingRecord(
+        string ModelText,
+        int Iterations,
+        EarlyStoppingResult? EarlyStopping,
+        IterationMetrics? PerIteration,
+        IReadOnlyList<LightGbmColumn> Columns);
+}

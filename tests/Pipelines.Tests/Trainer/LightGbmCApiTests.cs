@@ -1,0 +1,222 @@
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Pipelines.Components;
+using Pipelines.Validation;
+using static Pipelines.Tests.Trainer.TrainerHarness;
+using static Pipelines.Tests.Transform.ModelingTestData;
+
+namespace Pipelines.Tests.Trainer;
+
+/// <summary>The Trainer's LightGBM C API engine: feature layout, one-hot collapse, model conversion, training log.</summary>
+public sealed class LightGbmCApiTests
+{
+    [Fact]
+    public void Layout_OneHotBlocksWithCategoricalSplit_BecomeOneCategoricalColumnEach()
+    {
+        var feature = OneHotFeatures().Schema["Features"];
+
+        var collapsed = LightGbmFeatureLayout.For(feature, useCategoricalSplit: true);
+        var flat = LightGbmFeatureLayout.For(feature, useCategoricalSplit: false);
+
+        // x (1 slot), then colour one-hot (3 slots), then y (1 slot).
+        Assert.Equal(5, collapsed.SlotCount);
+        Assert.Equal([0, 1, 4, 5], collapsed.ColumnStarts);
+        Assert.Equal([false, true, false], collapsed.IsCategorical);
+        Assert.Equal([1], collapsed.CategoricalColumns);
+        Assert.Equal(5, flat.Columns);
+        Assert.Empty(flat.CategoricalColumns);
+    }
+
+    [Fact]
+    public void Collapse_DenseAndSparseVectors_GiveTheHotSlotOffsetOrMinusOne()
+    {
+        var layout = LightGbmFeatureLayout.For(OneHotFeatures().Schema["Features"], useCategoricalSplit: true);
+        var row = new float[3];
+
+        LightGbmMatrix.Collapse(new VBuffer<float>(5, [2.5f, 0, 0, 1, 7]), layout, row);
+        Assert.Equal([2.5f, 2f, 7f], row);
+
+        LightGbmMatrix.Collapse(new VBuffer<float>(5, 2, [1, 3f], [2, 4]), layout, row);
+        Assert.Equal([0f, 1f, 3f], row);
+
+        // No hot slot (an unseen category): LightGBM's missing value for categoricals.
+        LightGbmMatrix.Collapse(new VBuffer<float>(5, 1, [9f], [0]), layout, row);
+        Assert.Equal([9f, -1f, 0f], row);
+    }
+
+    [Fact]
+    public void ForMlNet_MapsSplitFeaturesToFirstSlotsAndKeepsOnlyLoaderParameters()
+    {
+        var layout = LightGbmFeatureLayout.For(OneHotFeatures().Schema["Features"], useCategoricalSplit: true);
+        var native = string.Join('\n',
+            "tree", "version=v4", "num_class=1", "max_feature_idx=2", "objective=binary sigmoid:1", "",
+            "Tree=0", "num_leaves=3", "num_cat=1", "split_feature=1 2", "threshold=0 42.39999961853028", "decision_type=1 10", "", "end of trees", "",
+            "parameters:", "[boosting: gbdt]", "[objective: binary]", "[metric: binary_logloss]", "[sigmoid: 1]", "[categorical_feature: 1]", "end of parameters", "");
+
+        var converted = NativeLightGbmTraining.ForMlNet(native, layout);
+
+        Assert.Contains("max_feature_idx=4\n", converted, StringComparison.Ordinal);
+        Assert.Contains("split_feature=1 4\n", converted, StringComparison.Ordinal);
+        Assert.Contains("[categorical_feature: ]\n", converted, StringComparison.Ordinal);
+        Assert.Contains("[sigmoid: 1]\n", converted, StringComparison.Ordinal);
+        Assert.DoesNotContain("[metric:", converted, StringComparison.Ordinal);
+        // The categorical split keeps its category-set index; the numeric one gets the largest float not above it.
+        Assert.Contains("threshold=0 42.39999771118164\n", converted, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("42.39999961853028", "42.39999771118164")]
+    [InlineData("1.0000000180025095e-35", "1.0000000180025095E-35")]
+    [InlineData("-0.5", "-0.5")]
+    [InlineData("inf", "inf")]
+    [InlineData("-inf", "-inf")]
+    [InlineData("-1.0000000000000002", "-1.0000001192092896")]
+    public void FloatAtMost_RoundsTheDoubleThresholdDownToAFloat(string threshold, string expected) =>
+        Assert.Equal(expected, NativeLightGbmTraining.FloatAtMost(threshold));
+
+    [Fact]
+    public async Task ExecuteAsync_SplitBetweenAdjacentFloats_ConvertedModelScoresLikeLightGbm()
+    {
+        // x1 takes 42.4f and the float just below it: LightGBM splits at their midpoint (a double), which a plain float cast
+        // rounds up to 42.4f, sending 42.4f the other way in ML.NET; the conversion rounds it down instead.
+        var above = (double)42.4f;
+        var below = (double)MathF.BitDecrement(42.4f);
+        var train = Enumerable.Range(0, 400).Select(i => i % 2 == 0 ? above : below).ToArray();
+        var table = BinaryData(400, 1);
+        var x1 = Pipelines.Tests.StatisticsGen.ValidationTestData.Numeric("x1", train);
+        var labels = Pipelines.Tests.StatisticsGen.ValidationTestData.Text("label", [.. train.Select(v => v == above ? "yes" : "no")]);
+        var data = new Pipelines.Data.ColumnarTable([x1, table["x2"], table["island"], labels]);
+        using var harness = await CreateAsync(data, data, Schema("label", FeatureType.String));
+
+        var (model, _) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 5, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2 },
+        });
+
+        using var trainingLog = ReadLog(model);
+        Assert.Equal(1.0, trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("AreaUnderRocCurve").GetDouble());
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CategoricalMulticlass_TrainsThroughCApiWithPerIterationMetricAndNativeModel()
+    {
+        using var harness = await CreateAsync(Gaussians(300, 1), Gaussians(150, 2), Schema("species", FeatureType.String));
+
+        var (model, log) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.MulticlassClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 40, MinimumExampleCountPerLeaf = 5, MinimumExampleCountPerGroup = 5, UseCategoricalSplit = true, NumberOfThreads = 2 },
+        });
+
+        Assert.Contains(log, l => l.Contains("into 3 LightGBM columns (5 feature slots, 1 categorical)", StringComparison.Ordinal));
+        using var trainingLog = ReadLog(model);
+        var root = trainingLog.RootElement;
+        Assert.Equal("CApi", root.GetProperty("Engine").GetString());
+        var perIteration = root.GetProperty("EvalMetricPerIteration");
+        Assert.Equal("multi_logloss", perIteration.GetProperty("Metric").GetString());
+        Assert.Equal(150, perIteration.GetProperty("Rows").GetInt64());
+        var values = perIteration.GetProperty("Values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(40, values.Length);
+        Assert.True(values[^1] < values[0] / 2, $"multi_logloss went from {values[0]} to {values[^1]}");
+        Assert.Equal(values[^1], root.GetProperty("EvalMetrics").GetProperty("LogLoss").GetDouble(), 4);
+        Assert.Equal(
+            [new LightGbmColumn(0, 1, false), new LightGbmColumn(1, 1, false), new LightGbmColumn(2, 3, true)],
+            root.GetProperty("LightGbmColumns").Deserialize<LightGbmColumn[]>()!);
+        Assert.True(root.GetProperty("EvalMetrics").GetProperty("MicroAccuracy").GetDouble() >= 0.9);
+        var text = await File.ReadAllTextAsync(Path.Combine(model.Uri, "lightgbm_model.txt"));
+        Assert.StartsWith("tree\n", text, StringComparison.Ordinal);
+        Assert.Contains("num_class=3", text, StringComparison.Ordinal);
+        Assert.Contains("[categorical_feature: 2]", text, StringComparison.Ordinal);
+
+        var predicted = Score(model, WithoutColumn(harness.Eval, "species"), out _).GetColumn<ReadOnlyMemory<char>>("PredictedLabel").Select(p => p.ToString()).ToArray();
+        var truth = Enumerable.Range(0, harness.Eval.RowCount).Select(i => (string)harness.Eval["species"].GetValue(i)!).ToArray();
+        Assert.True(predicted.Zip(truth).Count(p => p.First == p.Second) >= 0.9 * truth.Length);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BinaryCApi_MlNetLogLossEqualsLightGbmsLastIteration()
+    {
+        using var harness = await CreateAsync(BinaryData(600, 1), BinaryData(300, 2), Schema("label", FeatureType.String));
+
+        var (model, _) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 20, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2 },
+        });
+
+        // Same rows, same model: ML.NET's calibrated probabilities give LightGBM's own binary_logloss (ML.NET's binary log-loss
+        // is in bits, LightGBM's in nats).
+        using var trainingLog = ReadLog(model);
+        var root = trainingLog.RootElement;
+        var native = root.GetProperty("EvalMetricPerIteration").GetProperty("Values").EnumerateArray().Last().GetDouble();
+        var mlnet = root.GetProperty("EvalMetrics").GetProperty("LogLoss").GetDouble();
+        Assert.Equal(native / Math.Log(2), mlnet, 4);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_MlNetTrainerEngine_StillTrainsAndSaysSo()
+    {
+        using var harness = await CreateAsync(BinaryData(400, 1), BinaryData(200, 2), Schema("label", FeatureType.String));
+
+        var (model, log) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 30, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2, Engine = LightGbmEngine.MlNetTrainer },
+        });
+
+        Assert.Contains(log, l => l.Contains("Training through ML.NET's LightGBM trainer: LightGbmOptions.Engine = MlNetTrainer.", StringComparison.Ordinal));
+        using var trainingLog = ReadLog(model);
+        Assert.Equal("MlNetTrainer", trainingLog.RootElement.GetProperty("Engine").GetString());
+        Assert.Equal(JsonValueKind.Null, trainingLog.RootElement.GetProperty("EvalMetricPerIteration").ValueKind);
+        Assert.False(File.Exists(Path.Combine(model.Uri, "lightgbm_model.txt")));
+        Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("AreaUnderRocCurve").GetDouble() > 0.9);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BinaryCApiAndMlNetTrainer_ScoreTheEvalSplitAlike()
+    {
+        using var harness = await CreateAsync(BinaryData(2000, 1), BinaryData(500, 2), Schema("label", FeatureType.String));
+        var options = new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 50, NumberOfThreads = 2 },
+        };
+
+        var (native, _) = await harness.TrainAsync(options);
+        var (mlnet, _) = await harness.TrainAsync(options with { Algorithm = ((LightGbmOptions)options.Algorithm) with { Engine = LightGbmEngine.MlNetTrainer } });
+
+        // Not the same model (ML.NET samples its bins from 65,536 rows and uses its own sigmoid), but the same task learned as well.
+        using var a = ReadLog(native);
+        using var b = ReadLog(mlnet);
+        var aucA = a.RootElement.GetProperty("EvalMetrics").GetProperty("AreaUnderRocCurve").GetDouble();
+        var aucB = b.RootElement.GetProperty("EvalMetrics").GetProperty("AreaUnderRocCurve").GetDouble();
+        Assert.True(aucA > 0.93 && Math.Abs(aucA - aucB) < 0.02, $"C API AUC {aucA}, ML.NET trainer AUC {aucB}");
+    }
+
+    /// <summary>Features = x, colour one-hot (red, green, blue), y: slot ranges [1, 3] categorical.</summary>
+    private static IDataView OneHotFeatures()
+    {
+        var ml = new MLContext(0);
+        var data = ml.Data.LoadFromEnumerable(new[]
+        {
+            new ColourRow { X = 1, Colour = "red", Y = 2 },
+            new ColourRow { X = 2, Colour = "green", Y = 3 },
+            new ColourRow { X = 3, Colour = "blue", Y = 4 },
+        });
+        return ml.Transforms.Categorical.OneHotEncoding("colour_onehot", nameof(ColourRow.Colour))
+            .Append(ml.Transforms.Concatenate("Features", nameof(ColourRow.X), "colour_onehot", nameof(ColourRow.Y)))
+            .Fit(data)
+            .Transform(data);
+    }
+
+    private sealed class ColourRow
+    {
+        public float X { get; set; }
+
+        public string Colour { get; set; } = "";
+
+        public float Y { get; set; }
+    }
+}
