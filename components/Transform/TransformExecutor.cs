@@ -94,54 +94,38 @@ public sealed class TransformExecutor : IExecutor<TransformOptions>
         await File.WriteAllTextAsync(Path.Combine(graph.Uri, Transform.PreprocessingFileName), JsonSerializer.Serialize(description, s_json), cancellationToken)
             .ConfigureAwait(false);
 
-        // Transform every split, the analyze split first while its table is loaded; one split in memory at a time.
-        foreach (var split in splits.OrderBy(s => s == options.AnalyzeSplit ? 0 : 1))
+        // Transform every split, as many at once as there are cores (ML.NET's transform chain and binary writer run on one thread
+        // per split): on 2 cores the eval split is transformed while the train split is, at the cost of holding both in memory.
+        // Each split is written alone, so its bytes do not depend on the others or on the order.
+        var fitted = transformer;
+        var analyzed = analyzeTable;
+        analyzeTable = null;
+        using var cores = new SemaphoreSlim(Math.Max(1, Environment.ProcessorCount));
+        var results = await Task.WhenAll(splits.OrderBy(s => s == options.AnalyzeSplit ? 0 : 1).Select(split => Task.Run(async () =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            clock.Restart();
-            var table = split == options.AnalyzeSplit && analyzeTable is not null
-                ? analyzeTable
-                : await ColumnarFormat.ReadAsync(examples.SplitUri(split), cancellationToken).ConfigureAwait(false);
-            IDataView output;
+            await cores.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                output = transformer.Transform(new ColumnarDataView(table));
-                if (options.OutputColumns is { } keep)
-                {
-                    var wanted = keep.Concat(preprocessingContext.LabelColumn is { } l ? [l] : []).Distinct(StringComparer.Ordinal).ToArray();
-                    var absent = wanted.Where(c => output.Schema.GetColumnOrNull(c) is null).ToList();
-                    if (absent.Count > 0)
-                    {
-                        throw new DataValidationException(
-                            $"{nameof(TransformOptions)}.{nameof(TransformOptions.OutputColumns)} names {string.Join(", ", absent.Select(a => $"'{a}'"))}, which the preprocessing does not output. Columns: {string.Join(", ", output.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}.");
-                    }
+                var table = split == options.AnalyzeSplit ? analyzed : null;
+                analyzed = split == options.AnalyzeSplit ? null : analyzed;
+                return await TransformSplitAsync(split, table, fitted, examples, transformed, options, preprocessingContext, preprocessingType, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            finally
+            {
+                cores.Release();
+            }
+        }, cancellationToken))).ConfigureAwait(false);
 
-                    output = ml.Transforms.SelectColumns(wanted).Fit(output).Transform(output);
-                }
-            }
-            catch (Exception e) when (IsUserCodeError(e))
+        foreach (var result in results)
+        {
+            if (!result.Deterministic)
             {
-                throw new DataValidationException($"The preprocessing {preprocessingType.FullName} cannot transform split '{split}': {e.Message} Raw columns: {Describe(table)}.", e);
-            }
-
-            var directory = transformed.SplitUri(split);
-            Directory.CreateDirectory(directory);
-            try
-            {
-                await using var stream = new FileStream(Path.Combine(directory, Transform.DataFileName), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-                if (!IdvWriter.Save(ml, output, stream))
-                {
-                    context.Log($"Split '{split}' written with ML.NET's default binary writer: its bytes may differ between runs of the same input.");
-                }
-            }
-            catch (Exception e) when (IsUserCodeError(e))
-            {
-                throw new DataValidationException($"The preprocessing {preprocessingType.FullName} failed on a row of split '{split}': {e.Message}", e);
+                context.Log($"Split '{result.Split}' written with ML.NET's default binary writer: its bytes may differ between runs of the same input.");
             }
 
-            context.SetOutputProperty(Transform.TransformedExamplesPort, $"row_count_{split}", table.RowCount);
-            context.Log($"Transformed '{split}': {table.RowCount} rows in {clock.Elapsed.TotalSeconds:F2} s.");
-            analyzeTable = null; // let the analyze split go before the next one is read
+            context.SetOutputProperty(Transform.TransformedExamplesPort, $"row_count_{result.Split}", result.Rows);
+            context.Log($"Transformed '{result.Split}': {result.Rows} rows in {result.Seconds:F2} s.");
         }
 
         context.SetOutputProperty(Transform.TransformedExamplesPort, SplitNamesProperty.Name, SplitNamesProperty.Format(splits));
@@ -151,6 +135,55 @@ public sealed class TransformExecutor : IExecutor<TransformOptions>
             context.SetOutputProperty(Transform.TransformedExamplesPort, "span", span);
         }
     }
+
+    private static async Task<SplitResult> TransformSplitAsync(string split, ColumnarTable? loaded, ITransformer transformer, Examples examples, Examples transformed,
+        TransformOptions options, PreprocessingContext preprocessingContext, Type preprocessingType, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var clock = Stopwatch.StartNew();
+        var table = loaded ?? await ColumnarFormat.ReadAsync(examples.SplitUri(split), cancellationToken).ConfigureAwait(false);
+
+        // A context per split: MLContext is not meant to be shared between threads.
+        var ml = new MLContext(options.Seed);
+        IDataView output;
+        try
+        {
+            output = transformer.Transform(new ColumnarDataView(table));
+            if (options.OutputColumns is { } keep)
+            {
+                var wanted = keep.Concat(preprocessingContext.LabelColumn is { } l ? [l] : []).Distinct(StringComparer.Ordinal).ToArray();
+                var absent = wanted.Where(c => output.Schema.GetColumnOrNull(c) is null).ToList();
+                if (absent.Count > 0)
+                {
+                    throw new DataValidationException(
+                        $"{nameof(TransformOptions)}.{nameof(TransformOptions.OutputColumns)} names {string.Join(", ", absent.Select(a => $"'{a}'"))}, which the preprocessing does not output. Columns: {string.Join(", ", output.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}.");
+                }
+
+                output = ml.Transforms.SelectColumns(wanted).Fit(output).Transform(output);
+            }
+        }
+        catch (Exception e) when (IsUserCodeError(e))
+        {
+            throw new DataValidationException($"The preprocessing {preprocessingType.FullName} cannot transform split '{split}': {e.Message} Raw columns: {Describe(table)}.", e);
+        }
+
+        var directory = transformed.SplitUri(split);
+        Directory.CreateDirectory(directory);
+        bool deterministic;
+        try
+        {
+            await using var stream = new FileStream(Path.Combine(directory, Transform.DataFileName), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            deterministic = IdvWriter.Save(ml, output, stream);
+        }
+        catch (Exception e) when (IsUserCodeError(e))
+        {
+            throw new DataValidationException($"The preprocessing {preprocessingType.FullName} failed on a row of split '{split}': {e.Message}", e);
+        }
+
+        return new SplitResult(split, table.RowCount, clock.Elapsed.TotalSeconds, deterministic);
+    }
+
+    private sealed record SplitResult(string Split, long Rows, double Seconds, bool Deterministic);
 
     private static bool IsUserCodeError(Exception e) =>
         e is InvalidOperationException or ArgumentException or FormatException or KeyNotFoundException or NotSupportedException
