@@ -230,30 +230,11 @@ public static class PipelineSuite
         return (timed[timed.Count / 2], runs[^1].Auc, data.Train.Rows, runs.Select(r => r.Seconds).ToList());
     }
 
-    /// <summary>The same pipeline as <c>pipelines/flights/Program.cs</c>.</summary>
+    /// <summary>The nodes of <c>pipelines/flights/Program.cs</c> up to the Evaluator (<see cref="FlightsModeling"/>, the same code).</summary>
     private static (Pipeline Pipeline, string TrainerId, string EvaluatorId) Build()
     {
-        var input = new PipelineParameter("input", "", "Parquet file of flights: date, delay, distance, origin, destination");
-        var exampleGen = new ExampleGen(input, new ExampleGenOptions { LabelColumn = "delay" });
-        var statisticsGen = new StatisticsGen(exampleGen.Outputs.Examples);
-        var schemaGen = new SchemaGen(statisticsGen.Outputs.Statistics, new SchemaGenOptions { LabelColumn = "delay" });
-        var exampleValidator = new ExampleValidator(statisticsGen.Outputs.Statistics, schemaGen.Outputs.Schema);
-        var transform = new Transform(exampleGen.Outputs.Examples, schemaGen.Outputs.Schema, new TransformOptions { Preprocessing = typeof(FlightsPreprocessing) });
-        transform.RunAfter(exampleValidator);
-        var trainer = new Trainer(transform.Outputs.TransformedExamples, transform.Outputs.TransformGraph, schemaGen.Outputs.Schema, new TrainerOptions
-        {
-            Task = TrainingTask.BinaryClassification,
-            PositiveAbove = 15,
-            Algorithm = new LightGbmOptions { NumberOfIterations = 100, NumberOfLeaves = 31, LearningRate = 0.1, MinimumExampleCountPerLeaf = 20, UseCategoricalSplit = true },
-        });
-        var evaluator = new Evaluator(exampleGen.Outputs.Examples, trainer.Outputs.Model, new EvaluatorOptions
-        {
-            SliceColumns = ["origin"],
-            MinSliceSize = 1000,
-            Thresholds = [new MetricThreshold(MetricNames.Auc, Lower: 0.70)],
-            ChangeThresholds = [new ChangeThreshold(MetricNames.Auc, ChangeDirection.HigherIsBetter, MaxAbsoluteDegradation: 0.01)],
-        });
-        return (new Pipeline("flights", [exampleGen, statisticsGen, schemaGen, exampleValidator, transform, trainer, evaluator]), trainer.Id, evaluator.Id);
+        var modeling = new FlightsModeling(new PipelineParameter("input", "", "Parquet file of flights: date, delay, distance, origin, destination"));
+        return (new Pipeline("flights", [.. modeling.Nodes]), modeling.Trainer.Id, modeling.Evaluator.Id);
     }
 
     private static async Task<RunMeasurement> MeasureAsync(PipelineEngine engine, long runId, double stopwatchSeconds)
