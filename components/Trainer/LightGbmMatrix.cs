@@ -47,10 +47,14 @@ internal sealed class LightGbmMatrix
     /// <param name="layout">Its LightGBM columns.</param>
     /// <param name="maxRows">The most rows to read.</param>
     /// <param name="cancellationToken">Checked every 65,536 rows.</param>
-    public static LightGbmMatrix Read(IDataView data, string featureColumn, LightGbmFeatureLayout layout, long maxRows, CancellationToken cancellationToken)
+    /// <param name="rawLabel">When set, <paramref name="data"/> is the unprepared split and the label comes from its raw column by
+    /// this rule (rows whose raw label is missing are skipped, as <see cref="LabelPreparation"/> drops them): the same rows and
+    /// labels without ML.NET's per-row label transforms.</param>
+    public static LightGbmMatrix Read(IDataView data, string featureColumn, LightGbmFeatureLayout layout, long maxRows, CancellationToken cancellationToken,
+        RawLabelRule? rawLabel = null)
     {
         var feature = data.Schema[featureColumn];
-        var label = data.Schema[LabelPreparation.LabelColumn];
+        var label = data.Schema[rawLabel?.Column ?? LabelPreparation.LabelColumn];
         var group = data.Schema.GetColumnOrNull(LabelPreparation.GroupColumn);
         var columns = layout.Columns;
         var capacity = (int)Math.Clamp(Math.Min(data.GetRowCount() ?? 65_536, maxRows), 1, int.MaxValue / Math.Max(1, columns));
@@ -60,7 +64,7 @@ internal sealed class LightGbmMatrix
         var rows = 0;
         using var cursor = data.GetRowCursor(group is { } g ? [feature, label, g] : [feature, label]);
         var features = cursor.GetGetter<VBuffer<float>>(feature);
-        var readLabel = LabelReader(cursor, label);
+        var readLabel = rawLabel is null ? LabelReader(cursor, label) : rawLabel.Reader(cursor, label);
         var readGroup = group is { } column ? cursor.GetGetter<uint>(column) : null;
         var vector = default(VBuffer<float>);
         uint previousGroup = 0;
@@ -83,9 +87,15 @@ internal sealed class LightGbmMatrix
                 Array.Resize(ref labels, capacity);
             }
 
+            var value = readLabel();
+            if (float.IsNaN(value) && rawLabel is not null)
+            {
+                continue;
+            }
+
             features(ref vector);
             Collapse(vector, layout, values.AsSpan(rows * columns, columns));
-            labels[rows] = readLabel();
+            labels[rows] = value;
             if (readGroup is not null)
             {
                 uint id = 0;

@@ -43,12 +43,19 @@ public sealed partial class TrainerExecutor
     }
 
     private static (ITransformer Model, NativeTrainingRecord Record) FitNative(MLContext ml, LightGbmOptions a, TrainerOptions options, int threads,
-        LightGbmFeatureLayout layout, IDataView trainPrepared, IDataView? evalPrepared, Action<string> log, CancellationToken cancellationToken)
+        LightGbmFeatureLayout layout, RawSplits raw, IDataView trainPrepared, IDataView? evalPrepared, Action<string> log, CancellationToken cancellationToken)
     {
         var stage = Stopwatch.StartNew();
-        var train = LightGbmMatrix.Read(trainPrepared, options.FeatureColumn, layout, long.MaxValue, cancellationToken);
+
+        // The common labels are read straight from the raw column (same rows and values as the prepared view).
+        var rule = RawLabelRule.For(raw.Train.Schema[raw.Label], options);
+        var train = rule is null
+            ? LightGbmMatrix.Read(trainPrepared, options.FeatureColumn, layout, long.MaxValue, cancellationToken)
+            : LightGbmMatrix.Read(raw.Train, options.FeatureColumn, layout, long.MaxValue, cancellationToken, rule);
         var validRows = options.TrainingLogEvalRows > 0 ? options.TrainingLogEvalRows : a.EarlyStoppingRound > 0 ? long.MaxValue : 0;
-        var valid = evalPrepared is null || validRows == 0 ? null : LightGbmMatrix.Read(evalPrepared, options.FeatureColumn, layout, validRows, cancellationToken);
+        var valid = evalPrepared is null || validRows == 0 ? null
+            : rule is null || raw.Eval is null ? LightGbmMatrix.Read(evalPrepared, options.FeatureColumn, layout, validRows, cancellationToken)
+            : LightGbmMatrix.Read(raw.Eval, options.FeatureColumn, layout, validRows, cancellationToken, rule);
         if (valid is { Rows: 0 })
         {
             valid = null;
@@ -76,7 +83,14 @@ public sealed partial class TrainerExecutor
 
         var nativeText = training.NativeModelText();
         var model = LoadPretrained(ml, options.Task, NativeLightGbmTraining.ForMlNet(nativeText, layout), options.FeatureColumn, trainPrepared);
+        // The view whose rows are the sample's: the prepared split, or with a raw label rule the raw split minus missing labels.
         var (sample, sampleView) = valid is null ? (train, trainPrepared) : (valid, evalPrepared!);
+        if (rule is not null)
+        {
+            var rawView = valid is null ? raw.Train : raw.Eval!;
+            sampleView = rawView.Schema[raw.Label].Type is NumberDataViewType ? ml.Data.FilterRowsByMissingValues(rawView, raw.Label) : rawView;
+        }
+
         Verify(ml, model, training, sample, sampleView);
 
         var perIteration = training.MetricName is { } metric ? new IterationMetrics(metric, valid!.Rows, [.. training.MetricPerIteration]) : null;
@@ -227,6 +241,9 @@ public sealed partial class TrainerExecutor
 
         static bool Differs(double expected, float actual) => Math.Abs(expected - actual) > 1e-5 + (1e-5 * Math.Abs(expected));
     }
+
+    /// <summary>The splits before label preparation (features already converted to float) and the raw label column.</summary>
+    private sealed record RawSplits(IDataView Train, IDataView? Eval, string Label);
 
     /// <summary>What the C API engine adds to the Model artifact and the training log.</summary>
     private sealed record NativeTrainingRecord(

@@ -133,7 +133,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
                 var layout = NativeLayout(lightGbm, trainPrepared.Schema[options.FeatureColumn], trainRows, out var why);
                 if (layout is not null)
                 {
-                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, trainPrepared, evalPrepared, context.Log, cancellationToken);
+                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label), trainPrepared, evalPrepared, context.Log, cancellationToken);
                 }
                 else
                 {

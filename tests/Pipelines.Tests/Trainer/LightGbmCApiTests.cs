@@ -155,6 +155,43 @@ public sealed class LightGbmCApiTests
         Assert.Equal(native / Math.Log(2), mlnet, 4);
     }
 
+    [Theory]
+    [InlineData(TrainingTask.BinaryClassification, 3)]
+    [InlineData(TrainingTask.Regression, 3)]
+    [InlineData(TrainingTask.BinaryClassification, 0)]
+    public async Task ExecuteAsync_RawLabelRuleWithMissingLabels_DropsTheSameRowsAsThePreparedLabel(TrainingTask task, int trainMissing)
+    {
+        // y is missing in some train rows and in 4 eval rows (the label rule reads y directly instead of ML.NET's transforms).
+        var train = WithMissing(RegressionData(400, 1), trainMissing);
+        var eval = WithMissing(RegressionData(200, 2), 4);
+        using var harness = await CreateAsync(train, eval, Schema("y", FeatureType.Float));
+
+        var (model, log) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = task,
+            PositiveAbove = task == TrainingTask.BinaryClassification ? 0 : null,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 20, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2 },
+        });
+
+        Assert.Equal(400 - trainMissing, model.GetInt64("train_rows"));
+        Assert.Contains(log, l => l.Contains($"Read {400 - trainMissing} train and 196 eval rows", StringComparison.Ordinal));
+        using var trainingLog = ReadLog(model);
+        Assert.Equal(196, trainingLog.RootElement.GetProperty("EvalMetricPerIteration").GetProperty("Rows").GetInt64());
+        var metrics = trainingLog.RootElement.GetProperty("EvalMetrics");
+        Assert.True(task == TrainingTask.Regression ? metrics.GetProperty("RSquared").GetDouble() > 0.8 : metrics.GetProperty("AreaUnderRocCurve").GetDouble() > 0.9);
+
+        static Pipelines.Data.ColumnarTable WithMissing(Pipelines.Data.ColumnarTable table, int missing)
+        {
+            var y = ((Pipelines.Data.NumericColumn)table["y"]).Values.ToArray();
+            for (var i = 0; i < missing; i++)
+            {
+                y[(i * 37) + 5] = double.NaN;
+            }
+
+            return new([.. table.Columns.Where(c => c.Name != "y"), Pipelines.Tests.StatisticsGen.ValidationTestData.Numeric("y", y)]);
+        }
+    }
+
     [Fact]
     public async Task ExecuteAsync_MlNetTrainerEngine_StillTrainsAndSaysSo()
     {
