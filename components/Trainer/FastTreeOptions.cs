@@ -1,7 +1,7 @@
 namespace Pipelines.Components;
 
 /// <summary>ML.NET's FastTree gradient boosting (binary classification and regression). Property names and defaults are
-/// ML.NET's. FastTree has no early stopping here and no L1/L2 regularization.</summary>
+/// ML.NET's. FastTree has no L1/L2 regularization.</summary>
 public sealed record FastTreeOptions : TrainerAlgorithm
 {
     /// <inheritdoc />
@@ -33,6 +33,11 @@ public sealed record FastTreeOptions : TrainerAlgorithm
 
     /// <summary>Split one-hot (categorical) blocks of the feature column as categories; default false.</summary>
     public bool CategoricalSplit { get; init; }
+
+    /// <summary>Stop when the eval split's loss has not improved on its best for this many consecutive trees, and keep the trees
+    /// up to the best one (ML.NET's <c>ConsecutiveGeneralityLossRule</c> with pruning); 0 (default) = off. Needs an eval split
+    /// (<see cref="TrainerOptions.EvalSplit"/>); the whole split is used.</summary>
+    public int EarlyStoppingRound { get; init; }
 
     /// <summary>Binary: re-weight an unbalanced label; default false.</summary>
     public bool UnbalancedSets { get; init; }

@@ -88,10 +88,10 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         IDataView? eval = options.EvalSplit != options.TrainSplit && splits.Contains(options.EvalSplit)
             ? ml.Data.LoadFromBinary(Path.Combine(examples.SplitUri(options.EvalSplit), Transform.DataFileName))
             : null;
-        if (algorithm is LightGbmOptions { EarlyStoppingRound: > 0 } && eval is null)
+        if (algorithm is LightGbmOptions { EarlyStoppingRound: > 0 } or FastTreeOptions { EarlyStoppingRound: > 0 } && eval is null)
         {
             throw new DataValidationException(
-                $"{nameof(LightGbmOptions)}.{nameof(LightGbmOptions.EarlyStoppingRound)} needs the eval split '{options.EvalSplit}', which the transformed examples {examples.Id} do not have (splits: {string.Join(", ", splits)}). Set {nameof(TrainerOptions)}.{nameof(TrainerOptions.EvalSplit)} or turn early stopping off.");
+                $"{algorithm.GetType().Name}.EarlyStoppingRound needs the eval split '{options.EvalSplit}', which the transformed examples {examples.Id} do not have (splits: {string.Join(", ", splits)}). Set {nameof(TrainerOptions)}.{nameof(TrainerOptions.EvalSplit)} or turn early stopping off.");
         }
 
         RequireColumn(train, label, "label", $"{nameof(TrainerOptions)}.{nameof(TrainerOptions.LabelColumn)} (or the schema's labelColumn)", options.TrainSplit);
@@ -149,7 +149,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         }
         else if (algorithm is FastTreeOptions fastTree)
         {
-            model = Fit(() => FitFastTree(ml, fastTree, options.Task, threads, trainPrepared), algorithm);
+            model = Fit(() => FitFastTree(ml, fastTree, options.Task, threads, trainPrepared, fastTree.EarlyStoppingRound > 0 ? evalPrepared : null), algorithm);
         }
         else
         {
@@ -207,6 +207,12 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
 
         var earlyStopping = native is null ? ParseEarlyStopping(captured) : native.EarlyStopping;
         var (requested, iterations) = Iterations(algorithm, model, earlyStopping, labels.Classes?.Count);
+        if (algorithm is FastTreeOptions { EarlyStoppingRound: > 0 } && iterations < requested)
+        {
+            // FastTree does not report its best iteration: the pruned ensemble's size is it.
+            earlyStopping = new EarlyStoppingResult(iterations.Value, null);
+        }
+
         if (native is not null)
         {
             iterations = native.Iterations;
@@ -395,18 +401,20 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         return (TOptions)o;
     }
 
-    private static ITransformer FitFastTree(MLContext ml, FastTreeOptions a, TrainingTask task, int threads, IDataView train)
+    private static ITransformer FitFastTree(MLContext ml, FastTreeOptions a, TrainingTask task, int threads, IDataView train, IDataView? validation)
     {
         if (task == TrainingTask.BinaryClassification)
         {
             var o = new FastTreeBinaryTrainer.Options { UnbalancedSets = a.UnbalancedSets };
             Configure(o, a, threads);
-            return ml.BinaryClassification.Trainers.FastTree(o).Fit(train);
+            var binary = ml.BinaryClassification.Trainers.FastTree(o);
+            return validation is null ? binary.Fit(train) : binary.Fit(train, validation);
         }
 
         var r = new FastTreeRegressionTrainer.Options();
         Configure(r, a, threads);
-        return ml.Regression.Trainers.FastTree(r).Fit(train);
+        var regression = ml.Regression.Trainers.FastTree(r);
+        return validation is null ? regression.Fit(train) : regression.Fit(train, validation);
     }
 
     private static void Configure(BoostedTreeOptions o, FastTreeOptions a, int threads)
@@ -424,6 +432,12 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         o.NumberOfThreads = threads;
         o.Seed = a.Seed;
         o.FeatureSelectionSeed = a.Seed;
+        if (a.EarlyStoppingRound > 0)
+        {
+            // Stop after that many trees without a new best validation loss, then prune back to the best tree.
+            o.EarlyStoppingRule = new ConsecutiveGeneralityLossRule(a.EarlyStoppingRound);
+            o.EnablePruning = true;
+        }
     }
 
     private static IReadOnlyList<InputColumn> InputColumns(ITransformer chain, DataViewSchema rawSchema, DataSchema schema)

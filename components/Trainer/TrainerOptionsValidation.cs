@@ -99,6 +99,7 @@ internal static class TrainerOptionsValidation
                     .Concat(Range(nameof(f.MinimumExampleCountPerLeaf), f.MinimumExampleCountPerLeaf, 1))
                     .Concat(Range(nameof(f.MaximumBinCountPerFeature), f.MaximumBinCountPerFeature, 2))
                     .Concat(Range(nameof(f.BaggingSize), f.BaggingSize, 0))
+                    .Concat(Range(nameof(f.EarlyStoppingRound), f.EarlyStoppingRound, 0))
                     .Concat(Fraction(nameof(f.LearningRate), f.LearningRate, allowAboveOne: true))
                     .Concat(Fraction(nameof(f.FeatureFraction), f.FeatureFraction))
                     .Concat(Fraction(nameof(f.BaggingExampleFraction), f.BaggingExampleFraction)))

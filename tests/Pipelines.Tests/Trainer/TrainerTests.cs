@@ -153,6 +153,30 @@ public sealed class TrainerTests
         Assert.Equal(200, scores.Length);
     }
 
+    [Theory]
+    [InlineData(TrainingTask.Regression)]
+    [InlineData(TrainingTask.BinaryClassification)]
+    public async Task ExecuteAsync_FastTreeEarlyStopping_StopsBeforeTheTreeCountAndKeepsAGoodModel(TrainingTask task)
+    {
+        using var harness = task == TrainingTask.Regression
+            ? await CreateAsync(RegressionData(500, 1), RegressionData(200, 2), Schema("y", FeatureType.Float))
+            : await CreateAsync(BinaryData(500, 1), BinaryData(200, 2), Schema("label", FeatureType.String));
+
+        var (model, _) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = task,
+            Algorithm = new FastTreeOptions { NumberOfTrees = 1000, LearningRate = 0.4, EarlyStoppingRound = 5, NumberOfThreads = 2 },
+        });
+
+        using var trainingLog = ReadLog(model);
+        var stop = trainingLog.RootElement.GetProperty("EarlyStopping");
+        Assert.Equal(JsonValueKind.Object, stop.ValueKind);
+        Assert.True(model.GetInt64("iterations") < 1000, $"{model.GetInt64("iterations")} trees kept");
+        Assert.Equal(stop.GetProperty("BestIteration").GetInt64(), model.GetInt64("iterations"));
+        var metrics = trainingLog.RootElement.GetProperty("EvalMetrics");
+        Assert.True(task == TrainingTask.Regression ? metrics.GetProperty("RSquared").GetDouble() > 0.9 : metrics.GetProperty("AreaUnderRocCurve").GetDouble() > 0.9);
+    }
+
     [Fact]
     public async Task ExecuteAsync_RegressionLightGbmWithDoubleFeaturesAndEarlyStopping_ConvertsFeaturesAndRecordsStop()
     {
