@@ -12,10 +12,14 @@ public static class EvaluationMetrics
 
     /// <summary>Area under the ROC curve: the probability that a random positive scores above a random negative, ties
     /// counting one half (Mann-Whitney). NaN when either class is absent.</summary>
-    public static double Auc(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
+    public static double Auc(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels) => Auc(scores, labels, null);
+
+    /// <summary><see cref="Auc(ReadOnlySpan{double}, ReadOnlySpan{bool})"/> with the rows' ascending score order when the caller has it
+    /// (<see cref="AscendingOrder"/>; several metrics of one slice share one sort).</summary>
+    internal static double Auc(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, int[]? ascending)
     {
         CheckLengths(scores.Length, labels.Length);
-        var order = SortedAscending(scores);
+        var order = ascending ?? SortedAscending(scores);
         long positives = 0;
         double positiveRankSum = 0;
         var i = 0;
@@ -52,7 +56,10 @@ public static class EvaluationMetrics
 
     /// <summary>Area under the precision-recall curve: points (recall, precision) after each distinct score from the highest,
     /// joined by trapezoids, the first point extended to recall 0 (ML.NET's convention). NaN without positives.</summary>
-    public static double AreaUnderPrecisionRecall(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
+    public static double AreaUnderPrecisionRecall(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels) => AreaUnderPrecisionRecall(scores, labels, null);
+
+    /// <summary><see cref="AreaUnderPrecisionRecall(ReadOnlySpan{double}, ReadOnlySpan{bool})"/> with the rows' ascending score order.</summary>
+    internal static double AreaUnderPrecisionRecall(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, int[]? ascending)
     {
         CheckLengths(scores.Length, labels.Length);
         long positives = 0;
@@ -66,7 +73,7 @@ public static class EvaluationMetrics
             return double.NaN;
         }
 
-        var order = SortedAscending(scores);
+        var order = ascending ?? SortedAscending(scores);
         long tp = 0;
         long fp = 0;
         double area = 0;
@@ -358,6 +365,9 @@ public static class EvaluationMetrics
     }
 
     private static double Clip(double p) => double.IsNaN(p) ? ProbabilityEpsilon : Math.Clamp(p, ProbabilityEpsilon, 1);
+
+    /// <summary>Row indices ordered by ascending score.</summary>
+    internal static int[] AscendingOrder(ReadOnlySpan<double> scores) => SortedAscending(scores);
 
     private static int[] SortedAscending(ReadOnlySpan<double> scores)
     {

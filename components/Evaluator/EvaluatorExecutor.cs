@@ -51,25 +51,34 @@ public sealed class EvaluatorExecutor : IExecutor<EvaluatorOptions>
 
         clock.Restart();
         var slices = Slicer.Build(table, options.SliceColumns, warnings);
-        var evaluated = new List<SliceEvaluation>(slices.Count);
-        foreach (var slice in slices)
+        // Slices are independent: computed on all cores, their warnings kept in slice order.
+        var computed = new (SliceEvaluation Evaluation, List<EvaluationWarning> Warnings)[slices.Count];
+        Parallel.For(0, slices.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            var slice = slices[i];
+            var local = new List<EvaluationWarning>();
             var small = slice.Column is not null && slice.Rows.Length < options.MinSliceSize;
 
             // Undefined metrics of small slices are expected noise: the SmallSlice warning covers them.
-            var sliceWarnings = small ? null : warnings;
+            var sliceWarnings = small ? null : local;
             var candidateMetrics = SliceMetrics.Compute(candidate, slice.Rows, options.NdcgAt, slice.Name, SliceMetrics.CandidateRole, sliceWarnings, out var count);
             var baselineMetrics = baseline is null ? null
                 : SliceMetrics.Compute(baseline, slice.Rows, options.NdcgAt, slice.Name, SliceMetrics.BaselineRole, sliceWarnings, out _);
             if (slice.Column is not null && count < options.MinSliceSize)
             {
-                warnings.Add(new EvaluationWarning(EvaluationWarningKind.SmallSlice,
+                local.Add(new EvaluationWarning(EvaluationWarningKind.SmallSlice,
                     $"Slice '{slice.Name}' has {count} labelled rows, fewer than MinSliceSize {options.MinSliceSize}: its metrics are reported but thresholds and slice gaps leave it out.",
                     slice.Name));
             }
 
-            evaluated.Add(new SliceEvaluation(slice.Name, slice.Column, slice.Value, count, candidateMetrics, baselineMetrics));
+            computed[i] = (new SliceEvaluation(slice.Name, slice.Column, slice.Value, count, candidateMetrics, baselineMetrics), local);
+        });
+
+        var evaluated = new List<SliceEvaluation>(slices.Count);
+        foreach (var (evaluation, sliceWarnings) in computed)
+        {
+            evaluated.Add(evaluation);
+            warnings.AddRange(sliceWarnings);
         }
 
         var blessing = BlessingJudge.Judge(options, task, evaluated, warnings, baselineModel?.Id, baselineProblem);

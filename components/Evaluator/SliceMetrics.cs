@@ -64,8 +64,9 @@ internal static class SliceMetrics
 
         // The probability orders rows like the score and is what users look at; use the score when there is none.
         var ranking = p.HasProbability ? probabilities : scores;
-        c.Set(MetricNames.Auc, EvaluationMetrics.Auc(ranking, labels), singleClass);
-        c.Set(MetricNames.Auprc, EvaluationMetrics.AreaUnderPrecisionRecall(ranking, labels),
+        var order = EvaluationMetrics.AscendingOrder(ranking);
+        c.Set(MetricNames.Auc, EvaluationMetrics.Auc(ranking, labels, order), singleClass);
+        c.Set(MetricNames.Auprc, EvaluationMetrics.AreaUnderPrecisionRecall(ranking, labels, order),
             empty ?? (positives == 0 ? $"the slice has no positive label (all {n} are negative)" : null));
         c.Set(MetricNames.LogLoss, p.HasProbability ? EvaluationMetrics.BinaryLogLoss(probabilities, labels) : double.NaN,
             !p.HasProbability ? "the model outputs no Probability column (an uncalibrated classifier)" : empty);
