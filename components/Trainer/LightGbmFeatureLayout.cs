@@ -15,8 +15,10 @@ internal sealed class LightGbmFeatureLayout
     /// <summary>ML.NET's annotation kind (<c>AnnotationUtils.Kinds.CategoricalSlotRanges</c>, internal there).</summary>
     private const string CategoricalSlotRanges = "CategoricalSlotRanges";
 
-    private LightGbmFeatureLayout(int slots, int[] columnStarts, bool[] categorical)
+    private LightGbmFeatureLayout(int slots, int[] columnStarts, bool[] categorical, string[] names, string[]?[] categories)
     {
+        Names = names;
+        Categories = categories;
         SlotCount = slots;
         ColumnStarts = columnStarts;
         IsCategorical = categorical;
@@ -41,6 +43,13 @@ internal sealed class LightGbmFeatureLayout
 
     /// <summary>Whether each column is a collapsed one-hot block.</summary>
     public bool[] IsCategorical { get; }
+
+    /// <summary>Each column's name for LightGBM (from the vector's slot names, e.g. <c>date_hour</c>, <c>origin_onehot</c>; letters,
+    /// digits and underscores, unique); <c>Column_i</c> when the vector has no slot names.</summary>
+    public string[] Names { get; }
+
+    /// <summary>For a categorical column, the category of each offset (the rest of its slots' names, e.g. <c>ATL</c>); else null.</summary>
+    public string[]?[] Categories { get; }
 
     /// <summary>The column of each slot.</summary>
     public int[] SlotColumn { get; }
@@ -78,7 +87,62 @@ internal sealed class LightGbmFeatureLayout
         }
 
         starts.Add(slots);
-        return new LightGbmFeatureLayout(slots, [.. starts], [.. categorical]);
+        var slotNames = SlotNames(feature, slots);
+        var names = new string[categorical.Count];
+        var categories = new string[]?[categorical.Count];
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        for (var c = 0; c < names.Length; c++)
+        {
+            var first = slotNames?[starts[c]];
+            string name;
+            if (categorical[c] && first is not null)
+            {
+                // One-hot slot names are "<column>.<category>".
+                var dot = first.LastIndexOf('.');
+                name = dot > 0 ? first[..dot] : first;
+                var prefix = name.Length + 1;
+                categories[c] = [.. Enumerable.Range(starts[c], starts[c + 1] - starts[c]).Select(s => slotNames![s].Length >= prefix ? slotNames[s][prefix..] : slotNames[s])];
+            }
+            else
+            {
+                name = first ?? "";
+            }
+
+            names[c] = Unique(Sanitize(name, c), used);
+        }
+
+        return new LightGbmFeatureLayout(slots, [.. starts], [.. categorical], names, categories);
+    }
+
+    private static string[]? SlotNames(DataViewSchema.Column feature, int slots)
+    {
+        if (feature.Type is not VectorDataViewType || !feature.HasSlotNames())
+        {
+            return null;
+        }
+
+        var buffer = default(VBuffer<ReadOnlyMemory<char>>);
+        feature.GetSlotNames(ref buffer);
+        var names = buffer.DenseValues().Select(v => v.ToString()).ToArray();
+        return names.Length == slots ? names : null;
+    }
+
+    /// <summary>LightGBM refuses JSON punctuation and spaces in feature names.</summary>
+    private static string Sanitize(string name, int column)
+    {
+        var chars = name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_' ? ch : '_').ToArray();
+        return chars.Length == 0 ? $"Column_{column}" : new string(chars);
+    }
+
+    private static string Unique(string name, HashSet<string> used)
+    {
+        var candidate = name;
+        for (var i = 2; !used.Add(candidate); i++)
+        {
+            candidate = $"{name}_{i}";
+        }
+
+        return candidate;
     }
 
     /// <summary>The valid one-hot blocks (inclusive slot ranges of two slots or more, sorted, disjoint), as ML.NET accepts them.</summary>

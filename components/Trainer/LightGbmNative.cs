@@ -31,6 +31,9 @@ internal static partial class LightGbmNative
     [LibraryImport(Library, EntryPoint = "LGBM_DatasetSetField", StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int DatasetSetField(nint dataset, string field, void* data, int count, int type);
 
+    [LibraryImport(Library, EntryPoint = "LGBM_DatasetSetFeatureNames")]
+    private static unsafe partial int DatasetSetFeatureNames(nint dataset, nint* names, int count);
+
     [LibraryImport(Library, EntryPoint = "LGBM_DatasetFree")]
     private static partial int DatasetFree(nint dataset);
 
@@ -119,6 +122,31 @@ internal static partial class LightGbmNative
             }
 
             return dataset;
+        }
+
+        /// <summary>Names the columns (what the text model's <c>feature_names</c> line shows); one name per column, no spaces.</summary>
+        public unsafe void SetFeatureNames(IReadOnlyList<string> names)
+        {
+            var pointers = new nint[names.Count];
+            try
+            {
+                for (var i = 0; i < pointers.Length; i++)
+                {
+                    pointers[i] = Marshal.StringToCoTaskMemUTF8(names[i]);
+                }
+
+                fixed (nint* p = pointers)
+                {
+                    Check(DatasetSetFeatureNames(Handle, p, pointers.Length), "LGBM_DatasetSetFeatureNames");
+                }
+            }
+            finally
+            {
+                foreach (var pointer in pointers)
+                {
+                    Marshal.FreeCoTaskMem(pointer);
+                }
+            }
         }
 
         /// <inheritdoc />

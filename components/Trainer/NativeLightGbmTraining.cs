@@ -65,6 +65,7 @@ internal sealed class NativeLightGbmTraining : IDisposable
         LightGbmNative.Booster? booster = null;
         try
         {
+            trainSet.SetFeatureNames(layout.Names);
             validSet = valid is null
                 ? null
                 : LightGbmNative.Dataset.Create(valid.RowValues, valid.Columns, valid.RowLabels, valid.GroupSizes, parameters, trainSet);

@@ -95,7 +95,7 @@ public sealed partial class TrainerExecutor
 
         var perIteration = training.MetricName is { } metric ? new IterationMetrics(metric, valid!.Rows, [.. training.MetricPerIteration]) : null;
         var columns = Enumerable.Range(0, layout.Columns)
-            .Select(c => new LightGbmColumn(layout.ColumnStarts[c], layout.ColumnStarts[c + 1] - layout.ColumnStarts[c], layout.IsCategorical[c]))
+            .Select(c => new LightGbmColumn(layout.Names[c], layout.ColumnStarts[c], layout.ColumnStarts[c + 1] - layout.ColumnStarts[c], layout.IsCategorical[c], layout.Categories[c]))
             .ToList();
         return (model, new NativeTrainingRecord(nativeText, training.Iterations, training.EarlyStopping, perIteration, columns));
     }

@@ -61,10 +61,12 @@ public sealed record IterationMetrics(string Metric, long Rows, IReadOnlyList<do
 
 /// <summary>One column of LightGBM's model: a slot of the feature vector, or a one-hot block as one categorical column whose
 /// value is the hot slot's offset in the block.</summary>
+/// <param name="Name">Its name in <c>lightgbm_model.txt</c> (<c>feature_names</c>), from the feature vector's slot names.</param>
 /// <param name="FirstSlot">The first slot of the feature vector it covers.</param>
 /// <param name="Slots">The slots it covers (1 for a numeric column).</param>
 /// <param name="Categorical">Whether LightGBM treats it as categorical.</param>
-public sealed record LightGbmColumn(int FirstSlot, int Slots, bool Categorical);
+/// <param name="Categories">Categorical: the category each value 0, 1, ... stands for (from the one-hot slot names); −1 is none.</param>
+public sealed record LightGbmColumn(string Name, int FirstSlot, int Slots, bool Categorical, IReadOnlyList<string>? Categories = null);
 
 /// <summary>How early stopping ended a LightGBM training.</summary>
 /// <param name="BestIteration">The best iteration (1-based); the model keeps the trees up to it.</param>

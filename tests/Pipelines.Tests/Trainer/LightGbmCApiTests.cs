@@ -24,6 +24,9 @@ public sealed class LightGbmCApiTests
         Assert.Equal([0, 1, 4, 5], collapsed.ColumnStarts);
         Assert.Equal([false, true, false], collapsed.IsCategorical);
         Assert.Equal([1], collapsed.CategoricalColumns);
+        Assert.Equal(["X", "colour_onehot", "Y"], collapsed.Names);
+        Assert.Equal(["red", "green", "blue"], collapsed.Categories[1]!);
+        Assert.Null(collapsed.Categories[0]);
         Assert.Equal(5, flat.Columns);
         Assert.Empty(flat.CategoricalColumns);
     }
@@ -121,14 +124,17 @@ public sealed class LightGbmCApiTests
         Assert.Equal(40, values.Length);
         Assert.True(values[^1] < values[0] / 2, $"multi_logloss went from {values[0]} to {values[^1]}");
         Assert.Equal(values[^1], root.GetProperty("EvalMetrics").GetProperty("LogLoss").GetDouble(), 4);
-        Assert.Equal(
-            [new LightGbmColumn(0, 1, false), new LightGbmColumn(1, 1, false), new LightGbmColumn(2, 3, true)],
-            root.GetProperty("LightGbmColumns").Deserialize<LightGbmColumn[]>()!);
+        var lightGbmColumns = root.GetProperty("LightGbmColumns").Deserialize<LightGbmColumn[]>()!;
+        Assert.Equal(["x1_f", "x2_f", "island_onehot"], lightGbmColumns.Select(c => c.Name));
+        Assert.Equal([(0, 1, false), (1, 1, false), (2, 3, true)], lightGbmColumns.Select(c => (c.FirstSlot, c.Slots, c.Categorical)));
+        Assert.Null(lightGbmColumns[0].Categories);
+        Assert.Equal(["Biscoe", "Dream", "Torgersen"], lightGbmColumns[2].Categories!.Order(StringComparer.Ordinal));
         Assert.True(root.GetProperty("EvalMetrics").GetProperty("MicroAccuracy").GetDouble() >= 0.9);
         var text = await File.ReadAllTextAsync(Path.Combine(model.Uri, "lightgbm_model.txt"));
         Assert.StartsWith("tree\n", text, StringComparison.Ordinal);
         Assert.Contains("num_class=3", text, StringComparison.Ordinal);
         Assert.Contains("[categorical_feature: 2]", text, StringComparison.Ordinal);
+        Assert.Contains("feature_names=x1_f x2_f island_onehot", text, StringComparison.Ordinal);
 
         var predicted = Score(model, WithoutColumn(harness.Eval, "species"), out _).GetColumn<ReadOnlyMemory<char>>("PredictedLabel").Select(p => p.ToString()).ToArray();
         var truth = Enumerable.Range(0, harness.Eval.RowCount).Select(i => (string)harness.Eval["species"].GetValue(i)!).ToArray();
