@@ -97,7 +97,8 @@ public sealed partial class TrainerExecutor
         var columns = Enumerable.Range(0, layout.Columns)
             .Select(c => new LightGbmColumn(layout.Names[c], layout.ColumnStarts[c], layout.ColumnStarts[c + 1] - layout.ColumnStarts[c], layout.IsCategorical[c], layout.Categories[c]))
             .ToList();
-        return (model, new NativeTrainingRecord(nativeText, training.Iterations, training.EarlyStopping, perIteration, columns));
+        var scoredEvalSample = valid is null ? null : ScoredSample(ml, options.Task, training, valid);
+        return (model, new NativeTrainingRecord(nativeText, training.Iterations, training.EarlyStopping, perIteration, columns) { ScoredEvalSample = scoredEvalSample });
     }
 
     /// <summary>The trained model as ML.NET's LightGBM model, through ML.NET's pre-trained model loader (it reads no rows, only the
@@ -242,6 +243,59 @@ public sealed partial class TrainerExecutor
         static bool Differs(double expected, float actual) => Math.Abs(expected - actual) > 1e-5 + (1e-5 * Math.Abs(expected));
     }
 
+    /// <summary>
+    /// The eval sample scored by the booster, as the columns ML.NET's evaluators read (binary: label, Score, Probability,
+    /// PredictedLabel; regression: label, Score): the same values the saved model gives (checked above) without running the
+    /// model over the sample again. Null for multiclass and ranking, whose evaluators need key-typed columns: those score the
+    /// sample through the model.
+    /// </summary>
+    private static IDataView? ScoredSample(MLContext ml, TrainingTask task, NativeLightGbmTraining training, LightGbmMatrix valid)
+    {
+        if (task is not (TrainingTask.BinaryClassification or TrainingTask.Regression))
+        {
+            return null;
+        }
+
+        var raw = training.Predict(valid, valid.Rows);
+        var labels = valid.Labels;
+        if (task == TrainingTask.Regression)
+        {
+            return ml.Data.LoadFromEnumerable(Enumerable.Range(0, valid.Rows).Select(i => new ScoredRegressionRow { Label = labels[i], Score = (float)raw[i] }));
+        }
+
+        var rows = new ScoredBinaryRow[valid.Rows];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            // ML.NET's binary LightGBM: Probability = Platt(-sigmoid · score), PredictedLabel = score > 0; sigmoid is 1 here.
+            var score = (float)raw[i];
+            rows[i] = new ScoredBinaryRow { Label = labels[i] > 0, Score = score, Probability = (float)(1 / (1 + Math.Exp(-raw[i]))), PredictedLabel = score > 0 };
+        }
+
+        return ml.Data.LoadFromEnumerable(rows);
+    }
+
+    /// <summary>A binary row for ML.NET's evaluator.</summary>
+    private sealed class ScoredBinaryRow
+    {
+        [ColumnName(LabelPreparation.LabelColumn)]
+        public bool Label { get; set; }
+
+        public float Score { get; set; }
+
+        public float Probability { get; set; }
+
+        public bool PredictedLabel { get; set; }
+    }
+
+    /// <summary>A regression row for ML.NET's evaluator.</summary>
+    private sealed class ScoredRegressionRow
+    {
+        [ColumnName(LabelPreparation.LabelColumn)]
+        public float Label { get; set; }
+
+        public float Score { get; set; }
+    }
+
     /// <summary>The splits before label preparation (features already converted to float) and the raw label column.</summary>
     private sealed record RawSplits(IDataView Train, IDataView? Eval, string Label);
 
@@ -251,5 +305,9 @@ public sealed partial class TrainerExecutor
         int Iterations,
         EarlyStoppingResult? EarlyStopping,
         IterationMetrics? PerIteration,
-        IReadOnlyList<LightGbmColumn> Columns);
+        IReadOnlyList<LightGbmColumn> Columns)
+    {
+        /// <summary>The eval sample scored by the booster for the final metrics; null = score it through the model.</summary>
+        public IDataView? ScoredEvalSample { get; init; }
+    }
 }

@@ -191,7 +191,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         var warnings = new List<string>();
         var evalMetrics = evalPrepared is null || options.TrainingLogEvalRows == 0
             ? new Dictionary<string, double>()
-            : EvalMetrics(ml, options.Task, model.Transform(ml.Data.TakeRows(evalPrepared, options.TrainingLogEvalRows)), warnings);
+            : EvalMetrics(ml, options.Task, native?.ScoredEvalSample ?? model.Transform(ml.Data.TakeRows(evalPrepared, options.TrainingLogEvalRows)), warnings);
         long? evalRows = evalMetrics.TryGetValue("Rows", out var r) ? (long)r : null;
         if (evalRows is not null)
         {
