@@ -43,7 +43,53 @@ internal static class ArtifactRenderer
             case nameof(PushedModel):
                 var props = string.Join(", ", artifact.Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
                 AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(nodeId)}[/] {artifact.Type} #{artifact.Id}: {Markup.Escape(props)}");
+                if (artifact.Type == nameof(Model) && await TrainingCurveAsync(artifact, ct).ConfigureAwait(false) is { } curve)
+                {
+                    Console.WriteLine(curve);
+                }
+
                 break;
+        }
+    }
+
+    /// <summary>The eval metric's path over the iterations from the model's training log (LightGBM's C API engine), or null.</summary>
+    private static async Task<string?> TrainingCurveAsync(ArtifactSummary artifact, CancellationToken ct)
+    {
+        var path = Path.Combine(artifact.Uri, Components.Trainer.TrainingLogFileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            using var log = await System.Text.Json.JsonDocument.ParseAsync(stream, cancellationToken: ct).ConfigureAwait(false);
+            if (!log.RootElement.TryGetProperty("EvalMetricPerIteration", out var curve) || curve.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var values = curve.GetProperty("Values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            if (values.Length == 0)
+            {
+                return null;
+            }
+
+            var metric = curve.GetProperty("Metric").GetString();
+            var higherIsBetter = metric?.StartsWith("ndcg", StringComparison.Ordinal) == true;
+            var best = 0;
+            for (var i = 1; i < values.Length; i++)
+            {
+                best = higherIsBetter ? (values[i] > values[best] ? i : best) : (values[i] < values[best] ? i : best);
+            }
+
+            return string.Create(CultureInfo.InvariantCulture,
+                $"  {metric} on {curve.GetProperty("Rows").GetInt64()} eval rows: {values[0]:G5} after iteration 1, {values[^1]:G5} after {values.Length}, best {values[best]:G5} at {best + 1}");
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+        {
+            return null;
         }
     }
 

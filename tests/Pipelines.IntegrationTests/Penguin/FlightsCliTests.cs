@@ -62,5 +62,10 @@ public sealed class FlightsCliTests
         Assert.Equal(15, model.GetProperty("positive_above").GetDouble());
         var blessing = nodes["Evaluator"].GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("type").GetString() == "ModelBlessing");
         Assert.True(blessing.GetProperty("properties").GetProperty("blessed").GetInt32() == 1, show.Output);
+
+        // The text view shows the Trainer's eval metric over the iterations (LightGBM's C API engine).
+        var text = await CliProcess.RunAsync("flights", temp.Path, null, "show", "latest");
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Matches(@"binary_logloss on \d+ eval rows: [0-9.]+ after iteration 1, [0-9.]+ after 100, best [0-9.]+ at \d+", text.Output);
     }
 }
