@@ -33,7 +33,7 @@ public static class ServingProfile
     {
         var ml = new MLContext(seed: 0);
         var model = ModelLoader.Load(ml, modelFile, out var inputSchema);
-        var steps = Flatten(model).ToList();
+        var steps = TransformerSteps.Flatten(model).ToList();
         var at = steps.FindLastIndex(t => t is ISingleFeaturePredictionTransformer<object>);
         if (at < 1)
         {
@@ -134,7 +134,7 @@ public static class ServingProfile
     {
         var ml = new MLContext(seed: 0);
         var model = ModelLoader.Load(ml, modelFile, out var inputSchema);
-        var steps = Flatten(model).ToList();
+        var steps = TransformerSteps.Flatten(model).ToList();
 
         // Filling the InputRow the way the session does (clear + set each column), measured on a real session.
         var session = served.Rent();
@@ -195,24 +195,6 @@ public static class ServingProfile
         source.Numbers.CopyTo(target.Numbers, 0);
         source.Texts.CopyTo(target.Texts, 0);
         source.Booleans.CopyTo(target.Booleans, 0);
-    }
-
-    private static IEnumerable<ITransformer> Flatten(ITransformer transformer)
-    {
-        if (transformer is IEnumerable<ITransformer> chain)
-        {
-            foreach (var inner in chain)
-            {
-                foreach (var t in Flatten(inner))
-                {
-                    yield return t;
-                }
-            }
-        }
-        else
-        {
-            yield return transformer;
-        }
     }
 
     private static string Describe(ITransformer t)

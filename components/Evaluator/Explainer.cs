@@ -47,7 +47,7 @@ internal static class Explainer
     /// <summary>GBDT split-gain importance from the predictor inside the saved chain, when reachable.</summary>
     public static GainImportance Gain(ModelScorer scorer)
     {
-        var predictor = Flatten(scorer.Model).OfType<ISingleFeaturePredictionTransformer<object>>().LastOrDefault();
+        var predictor = TransformerSteps.Flatten(scorer.Model).OfType<ISingleFeaturePredictionTransformer<object>>().LastOrDefault();
         if (predictor is null)
         {
             return new GainImportance(false, "The saved model has no single-feature-vector predictor (ML.NET prediction transformer) to read gains from.", []);
@@ -302,24 +302,6 @@ internal static class Explainer
         }
 
         return counts.Count == 0 ? -1 : counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key).First().Key;
-    }
-
-    private static IEnumerable<ITransformer> Flatten(ITransformer transformer)
-    {
-        if (transformer is IEnumerable<ITransformer> chain)
-        {
-            foreach (var inner in chain)
-            {
-                foreach (var t in Flatten(inner))
-                {
-                    yield return t;
-                }
-            }
-        }
-        else
-        {
-            yield return transformer;
-        }
     }
 
     // Tree ensembles expose gains through GetFeatureWeights. Calibrated binary models wrap the ensemble (SubModel); LightGBM

@@ -92,7 +92,7 @@ public sealed class TreeEnsembleFastPath
     /// <summary>Builds the fast path, or returns null with the reason it does not apply.</summary>
     public static TreeEnsembleFastPath? TryCreate(ITransformer model, DataViewSchema inputSchema, out string reason)
     {
-        var parts = Flatten(model).ToList();
+        var parts = TransformerSteps.Flatten(model).ToList();
         if (parts.Count == 0)
         {
             reason = "the model is empty";
@@ -242,9 +242,6 @@ public sealed class TreeEnsembleFastPath
             : $"the binary predictor labels {column} > {threshold}, not Score > 0";
         return false;
     }
-
-    private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
-        transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [transformer];
 
     private sealed class FeatureRow
     {
