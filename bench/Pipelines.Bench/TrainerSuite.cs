@@ -32,7 +32,7 @@ public static class TrainerSuite
         var load = Stopwatch.StartNew();
         var data = await FlightsFeatures.LoadAsync(flights);
         var loadSeconds = load.Elapsed.TotalSeconds;
-        var settings = new LightGbmSettings();
+        var settings = new LightGbmSettings { BinSampleCount = arguments.BinSample };
         var parameters = settings.ToNativeParameters(FlightsFeatures.CategoricalFeatures);
         var ours = OurTrainer.Create();
         if (ours is not null)

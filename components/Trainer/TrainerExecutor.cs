@@ -199,6 +199,17 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         }
 
         evalMetrics.Remove("Rows");
+        var perIteration = native?.PerIteration;
+        if (native is null && algorithm is LightGbmOptions or FastTreeOptions && evalPrepared is not null && options.TrainingLogEvalRows > 0)
+        {
+            // ML.NET's trainers report no metric per iteration: replay the trained trees over the same eval sample instead.
+            stage.Restart();
+            perIteration = IterationReplay.Compute(model, evalPrepared, options.FeatureColumn, options.Task, options.TrainingLogEvalRows, out var notReplayed, cancellationToken);
+            context.Log(perIteration is null
+                ? $"No eval metric per iteration: {notReplayed}."
+                : $"Eval metric per iteration ({perIteration.Metric} on {perIteration.Rows} rows) replayed from the trees in {stage.Elapsed.TotalSeconds:F2} s.");
+        }
+
         string[] captured;
         lock (messages)
         {
@@ -240,7 +251,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             captured)
         {
             Engine = algorithm is LightGbmOptions ? (native is null ? LightGbmEngine.MlNetTrainer : LightGbmEngine.CApi).ToString() : null,
-            EvalMetricPerIteration = native?.PerIteration,
+            EvalMetricPerIteration = perIteration,
             LightGbmColumns = native?.Columns,
         };
         await File.WriteAllTextAsync(Path.Combine(output.Uri, Trainer.TrainingLogFileName), JsonSerializer.Serialize(log, s_json), cancellationToken)

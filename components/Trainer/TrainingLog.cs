@@ -20,7 +20,7 @@ namespace Pipelines.Components;
 /// <param name="EarlyStopping">Early stopping, when it ended training.</param>
 /// <param name="TrainSeconds">Wall time of the fit.</param>
 /// <param name="EvalMetrics">Final metrics of the trained model on the eval split (ML.NET's evaluator names; see
-/// <paramref name="EvalRows"/>), empty without an eval split. The per-iteration metric is in <see cref="EvalMetricPerIteration"/> (LightGBM's C API engine only).</param>
+/// <paramref name="EvalRows"/>), empty without an eval split. The per-iteration metric is in <see cref="EvalMetricPerIteration"/>.</param>
 /// <param name="Warnings">Why a metric could not be computed, and similar.</param>
 /// <param name="Messages">ML.NET's informational messages during the fit (e.g. LightGBM's early stopping line).</param>
 public sealed record TrainingLog(
@@ -46,7 +46,9 @@ public sealed record TrainingLog(
     /// <summary>LightGBM: <c>CApi</c> or <c>MlNetTrainer</c> (see <see cref="LightGbmEngine"/>); null for other algorithms.</summary>
     public string? Engine { get; init; }
 
-    /// <summary>LightGBM through the C API with an eval split: LightGBM's metric on the eval sample after every iteration.</summary>
+    /// <summary>With an eval split, the metric on the eval sample after every iteration: LightGBM's own through the C API (every
+    /// task); for FastTree and ML.NET's LightGBM trainer, binary and regression only, replayed from the trained trees
+    /// (<see cref="IterationReplay"/>; rows with a missing feature left out).</summary>
     public IterationMetrics? EvalMetricPerIteration { get; init; }
 
     /// <summary>LightGBM through the C API: the columns of <c>lightgbm_model.txt</c> (<c>Column_0</c>, ...) as slots of the feature vector.</summary>

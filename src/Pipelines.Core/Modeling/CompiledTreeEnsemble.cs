@@ -125,65 +125,93 @@ public sealed class CompiledTreeEnsemble
         return Evaluate(features, on[..count]);
     }
 
+    /// <summary>The number of trees (boosting iterations of a binary or regression GBDT).</summary>
+    public int TreeCount => _treeRoots.Length;
+
     /// <summary>The raw score of a dense feature vector without NaN whose slots with a value &gt; 0 are
     /// <paramref name="positive"/> (ascending).</summary>
     public double Evaluate(ReadOnlySpan<float> features, ReadOnlySpan<int> positive)
     {
         var sum = 0.0;
+        for (var t = 0; t < _treeRoots.Length; t++)
+        {
+            sum += TreeOutput(t, features, positive);
+        }
+
+        return sum + Bias;
+    }
+
+    /// <summary>
+    /// The raw score after each tree: <paramref name="running"/>[t] is the score of the first t + 1 trees (plus the bias), what
+    /// the model would have scored had boosting stopped there; the last one equals
+    /// <see cref="Evaluate(ReadOnlySpan{float}, ReadOnlySpan{int})"/>.
+    /// </summary>
+    public void EvaluateRunning(ReadOnlySpan<float> features, ReadOnlySpan<int> positive, Span<double> running)
+    {
+        if (running.Length < _treeRoots.Length)
+        {
+            throw new ArgumentException($"Room for {running.Length} scores; the ensemble has {_treeRoots.Length} trees.", nameof(running));
+        }
+
+        var sum = 0.0;
+        for (var t = 0; t < _treeRoots.Length; t++)
+        {
+            sum += TreeOutput(t, features, positive);
+            running[t] = sum + Bias;
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private double TreeOutput(int t, ReadOnlySpan<float> features, ReadOnlySpan<int> positive)
+    {
+        var node = _treeRoots[t];
+        if (node < 0)
+        {
+            return _treeWeights[t] * _leafValues[_leafOffsets[t]];
+        }
+
         var feature = _feature;
         var threshold = _threshold;
         var left = _left;
         var right = _right;
-        for (var t = 0; t < _treeRoots.Length; t++)
+        while (node >= 0)
         {
-            var node = _treeRoots[t];
-            if (node < 0)
+            var f = feature[node];
+            bool goRight;
+            if (f >= 0)
             {
-                sum += _treeWeights[t] * _leafValues[_leafOffsets[t]];
-                continue;
+                goRight = !(features[f] <= threshold[node]);
             }
-
-            while (node >= 0)
+            else
             {
-                var f = feature[node];
-                bool goRight;
-                if (f >= 0)
+                goRight = false;
+                var low = _categoryLow[node];
+                var high = _categoryHigh[node];
+                var bits = _categoryBits[node];
+                foreach (var slot in positive)
                 {
-                    goRight = !(features[f] <= threshold[node]);
-                }
-                else
-                {
-                    goRight = false;
-                    var low = _categoryLow[node];
-                    var high = _categoryHigh[node];
-                    var bits = _categoryBits[node];
-                    foreach (var slot in positive)
+                    if (slot < low)
                     {
-                        if (slot < low)
-                        {
-                            continue;
-                        }
+                        continue;
+                    }
 
-                        if (slot > high)
-                        {
-                            break;
-                        }
+                    if (slot > high)
+                    {
+                        break;
+                    }
 
-                        var offset = slot - low;
-                        if ((bits![offset >> 6] & (1UL << (offset & 63))) != 0)
-                        {
-                            goRight = true;
-                            break;
-                        }
+                    var offset = slot - low;
+                    if ((bits![offset >> 6] & (1UL << (offset & 63))) != 0)
+                    {
+                        goRight = true;
+                        break;
                     }
                 }
-
-                node = goRight ? right[node] : left[node];
             }
 
-            sum += _treeWeights[t] * _leafValues[_leafOffsets[t] + ~node];
+            node = goRight ? right[node] : left[node];
         }
 
-        return sum + Bias;
+        return _treeWeights[t] * _leafValues[_leafOffsets[t] + ~node];
     }
 }

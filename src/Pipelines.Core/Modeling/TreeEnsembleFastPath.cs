@@ -50,14 +50,31 @@ public sealed class TreeEnsembleFastPath
     /// </summary>
     public bool TryScore(in VBuffer<float> features, float[] dense, int[] positive, out float score)
     {
+        if (!TryScatter(features, dense, positive, out var on))
+        {
+            score = float.NaN;
+            return false;
+        }
+
+        score = (float)Trees.Evaluate(dense, positive.AsSpan(0, on));
+        return true;
+    }
+
+    /// <summary>
+    /// Writes a feature vector into <paramref name="dense"/> and the slots above zero, ascending, into the first
+    /// <paramref name="on"/> places of <paramref name="positive"/> (what <see cref="CompiledTreeEnsemble"/> walks); false when a
+    /// value is missing (NaN).
+    /// </summary>
+    public static bool TryScatter(in VBuffer<float> features, float[] dense, int[] positive, out int on)
+    {
         ArgumentNullException.ThrowIfNull(dense);
         ArgumentNullException.ThrowIfNull(positive);
+        on = 0;
         var values = features.GetValues();
         foreach (var v in values)
         {
             if (float.IsNaN(v))
             {
-                score = float.NaN;
                 return false;
             }
         }
@@ -65,14 +82,20 @@ public sealed class TreeEnsembleFastPath
         if (features.IsDense)
         {
             values.CopyTo(dense);
-            score = (float)Trees.Evaluate(dense);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] > 0f)
+                {
+                    positive[on++] = i;
+                }
+            }
+
             return true;
         }
 
-        // Sparse (one-hot heavy): scatter into the dense copy and pass the slots that are on, already in order.
+        // Sparse (one-hot heavy): scatter into the dense copy; the slots that are on come already in order.
         Array.Clear(dense);
         var indices = features.GetIndices();
-        var on = 0;
         for (var i = 0; i < indices.Length; i++)
         {
             dense[indices[i]] = values[i];
@@ -82,7 +105,6 @@ public sealed class TreeEnsembleFastPath
             }
         }
 
-        score = (float)Trees.Evaluate(dense, positive.AsSpan(0, on));
         return true;
     }
 

@@ -173,8 +173,42 @@ public sealed class TrainerTests
         Assert.Equal(JsonValueKind.Object, stop.ValueKind);
         Assert.True(model.GetInt64("iterations") < 1000, $"{model.GetInt64("iterations")} trees kept");
         Assert.Equal(stop.GetProperty("BestIteration").GetInt64(), model.GetInt64("iterations"));
+        Assert.Equal(model.GetInt64("iterations"), trainingLog.RootElement.GetProperty("EvalMetricPerIteration").GetProperty("Values").GetArrayLength());
         var metrics = trainingLog.RootElement.GetProperty("EvalMetrics");
         Assert.True(task == TrainingTask.Regression ? metrics.GetProperty("RSquared").GetDouble() > 0.9 : metrics.GetProperty("AreaUnderRocCurve").GetDouble() > 0.9);
+    }
+
+    [Theory]
+    [InlineData(TrainingTask.BinaryClassification, "FastTree")]
+    [InlineData(TrainingTask.Regression, "FastTree")]
+    [InlineData(TrainingTask.BinaryClassification, "MlNetTrainer")]
+    [InlineData(TrainingTask.Regression, "MlNetTrainer")]
+    public async Task ExecuteAsync_MlNetTrainedGbdt_LogsTheEvalMetricPerIterationEndingAtTheModelsOwn(TrainingTask task, string trainer)
+    {
+        var binary = task == TrainingTask.BinaryClassification;
+        using var harness = binary
+            ? await CreateAsync(BinaryData(500, 1), BinaryData(200, 2), Schema("label", FeatureType.String))
+            : await CreateAsync(RegressionData(500, 1), RegressionData(200, 2), Schema("y", FeatureType.Float));
+        TrainerAlgorithm algorithm = trainer == "FastTree"
+            ? new FastTreeOptions { NumberOfTrees = 25, NumberOfThreads = 2 }
+            : new LightGbmOptions { NumberOfIterations = 25, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2, Engine = LightGbmEngine.MlNetTrainer };
+
+        var (model, log) = await harness.TrainAsync(new TrainerOptions { Task = task, Algorithm = algorithm });
+
+        Assert.Contains(log, l => l.Contains("replayed from the trees", StringComparison.Ordinal));
+        using var trainingLog = ReadLog(model);
+        var root = trainingLog.RootElement;
+        var perIteration = root.GetProperty("EvalMetricPerIteration");
+        Assert.Equal(binary ? "binary_logloss" : "l2", perIteration.GetProperty("Metric").GetString());
+        Assert.Equal(200, perIteration.GetProperty("Rows").GetInt64());
+        var values = perIteration.GetProperty("Values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(25, values.Length);
+        Assert.True(values[^1] < values[0] * 0.8, $"{perIteration.GetProperty("Metric").GetString()} went from {values[0]} to {values[^1]}");
+
+        // The last iteration is the saved model: ML.NET's evaluator on the same rows gives the same value (log-loss in bits).
+        var metrics = root.GetProperty("EvalMetrics");
+        var expected = binary ? metrics.GetProperty("LogLoss").GetDouble() * Math.Log(2) : Math.Pow(metrics.GetProperty("RootMeanSquaredError").GetDouble(), 2);
+        Assert.InRange(Math.Abs(values[^1] - expected), 0, 1e-4 * Math.Max(1, expected));
     }
 
     [Fact]
