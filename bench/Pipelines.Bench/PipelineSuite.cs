@@ -178,6 +178,12 @@ public static class PipelineSuite
             $"cached: node states {string.Join(", ", cached.Executions.Select(e => $"{e.NodeId} {e.State}"))}; all Cached: " +
             $"{(cached.Executions.All(e => e.State == ExecutionState.Cached) ? "yes" : "NO")}; second engine start (store open, Hangfire server) {cached.EngineStartSeconds:0.000} s " +
             $"(not in the pipeline time); stopwatch StartRunAsync → WaitAsync returned {cached.StopwatchSeconds:0.000} s."));
+        Console.WriteLine("where each component's time went (its own log lines that give a time):");
+        foreach (var e in cold.Executions)
+        {
+            var timed = e.Log.Split('\n').Select(l => l.Trim()).Where(l => s_timedLine.IsMatch(l));
+            Console.WriteLine($"  [{e.NodeId}] {string.Join(" | ", timed)}");
+        }
 
         Table.Print(
             "Our Trainer (inside the pipeline) vs native LightGBM",
@@ -244,7 +250,7 @@ public static class PipelineSuite
         var executions = await db.Executions.Where(e => e.RunId == runId).OrderBy(e => e.Position).ToListAsync();
         var lastEnd = executions.Max(e => e.EndedAt ?? run.CreatedAt);
         var nodes = executions.Select(e => new NodeTime(e.Id, e.NodeId, e.State,
-            e.StartedAt is { } s && e.EndedAt is { } t ? (t - s).TotalSeconds : null)).ToList();
+            e.StartedAt is { } s && e.EndedAt is { } t ? (t - s).TotalSeconds : null, e.Log ?? "")).ToList();
         return new RunMeasurement((lastEnd - run.CreatedAt).TotalSeconds, stopwatchSeconds, nodes);
     }
 
@@ -286,7 +292,9 @@ public static class PipelineSuite
         }
     }
 
-    private sealed record NodeTime(long Id, string NodeId, ExecutionState State, double? Seconds);
+    private static readonly System.Text.RegularExpressions.Regex s_timedLine = new(@"\bin \d+(\.\d+)? (s|ms)\b");
+
+    private sealed record NodeTime(long Id, string NodeId, ExecutionState State, double? Seconds, string Log);
 
     private sealed record RunMeasurement(double WallSeconds, double StopwatchSeconds, IReadOnlyList<NodeTime> Executions)
     {

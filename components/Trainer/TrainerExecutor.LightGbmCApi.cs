@@ -81,6 +81,7 @@ public sealed partial class TrainerExecutor
         training.Train(a.NumberOfIterations, a.EarlyStoppingRound, cancellationToken);
         log($"Boosted {training.Iterations} iterations in {stage.Elapsed.TotalSeconds:F2} s{(training.EarlyStopping is { } e ? $" (early stopping: best iteration {e.BestIteration}, {training.MetricName} {e.BestScore:G6})" : "")}.");
 
+        stage.Restart();
         var nativeText = training.NativeModelText();
         var model = LoadPretrained(ml, options.Task, NativeLightGbmTraining.ForMlNet(nativeText, layout), options.FeatureColumn, trainPrepared);
         // The view whose rows are the sample's: the prepared split, or with a raw label rule the raw split minus missing labels.
@@ -91,7 +92,8 @@ public sealed partial class TrainerExecutor
             sampleView = rawView.Schema[raw.Label].Type is NumberDataViewType ? ml.Data.FilterRowsByMissingValues(rawView, raw.Label) : rawView;
         }
 
-        Verify(ml, model, training, sample, sampleView);
+        var verified = Verify(ml, model, training, sample, sampleView);
+        log($"Converted to an ML.NET model and checked it against the booster on {verified} rows in {stage.Elapsed.TotalSeconds:F2} s.");
 
         var perIteration = training.MetricName is { } metric ? new IterationMetrics(metric, valid!.Rows, [.. training.MetricPerIteration]) : null;
         var columns = Enumerable.Range(0, layout.Columns)
@@ -154,9 +156,9 @@ public sealed partial class TrainerExecutor
     /// between it and LightGBM's double threshold differently: one row in a thousand is tolerated. Rows with a missing (NaN)
     /// feature are not compared: at a split that saw no missing value in training LightGBM reads NaN as 0 and ML.NET's tree as
     /// "greater than the threshold"; the saved model is ML.NET's, so ML.NET's reading is the one the Evaluator, the
-    /// InfraValidator and the server all use.
+    /// InfraValidator and the server all use. Returns the rows compared.
     /// </summary>
-    private static void Verify(MLContext ml, ITransformer model, NativeLightGbmTraining training, LightGbmMatrix sample, IDataView sampleView)
+    private static int Verify(MLContext ml, ITransformer model, NativeLightGbmTraining training, LightGbmMatrix sample, IDataView sampleView)
     {
         var rows = Math.Min(VerificationRows, sample.Rows);
         var expected = training.Predict(sample, rows);
@@ -226,6 +228,8 @@ public sealed partial class TrainerExecutor
             throw new InvalidOperationException(
                 $"The ML.NET model converted from LightGBM's does not score like it: {mismatches} of {compared} rows without a missing feature differ (e.g. row {worst.Row}: LightGBM {worst.Expected:R}, ML.NET {worst.Actual:R}; its LightGBM columns: {(worst.Row < 0 ? "" : string.Join(' ', sample.RowValues.Slice(worst.Row * sample.Columns, sample.Columns).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))))}; {row} rows scored). Train with {nameof(LightGbmOptions)}.{nameof(LightGbmOptions.Engine)} = {nameof(LightGbmEngine.MlNetTrainer)} and report this.");
         }
+
+        return compared;
 
         bool HasMissing(int r)
         {
