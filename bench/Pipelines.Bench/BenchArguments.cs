@@ -3,14 +3,14 @@ using System.Globalization;
 namespace Pipelines.Bench;
 
 /// <summary>The command line: <c>[orchestration|data|trainer|pipeline|serving|all] [--postgres CS] [--flights PATH] [--runs N] [--repetitions N] [--trace] [--with-valid]
-/// [--rate N] [--http-seconds N] [--serving-home DIR] [--bin-sample N]</c>.</summary>
+/// [--rate N] [--http-seconds N] [--serving-home DIR] [--bin-sample N] [--materialize]</c>.</summary>
 public sealed record BenchArguments
 {
     public const string PostgresVariable = "PIPELINES_BENCH_POSTGRES";
 
     public const string Usage =
         "usage: Pipelines.Bench [orchestration|data|trainer|pipeline|serving|all] [--postgres \"Host=...\"] [--flights path/to/flights-3m.parquet] " +
-        "[--runs 10] [--repetitions 3] [--trace] [--with-valid] [--rate 1000] [--http-seconds 20] [--serving-home DIR] [--bin-sample 65536]\n" +
+        "[--runs 10] [--repetitions 3] [--trace] [--with-valid] [--rate 1000] [--http-seconds 20] [--serving-home DIR] [--bin-sample 65536] [--materialize]\n" +
         $"  --postgres    admin connection string of a PostgreSQL server (a fresh database is created per run); default: ${PostgresVariable}\n" +
         "  --flights     the benchmark Parquet file; default: shared/data/flights-3m.parquet found by walking up from the current directory\n" +
         "  --runs        timed 10-node pipeline runs per store (after one warm-up run)\n" +
@@ -21,7 +21,9 @@ public sealed record BenchArguments
         "  --http-seconds serving: measured seconds of the paced HTTP load per model (after a 3 s warm-up)\n" +
         "  --serving-home serving: keep the trained flights and penguin models in this folder and reuse them next time (default: a temp folder, deleted)\n" +
         "  --bin-sample  trainer, pipeline: rows LightGBM samples to find its bins (bin_construct_sample_cnt) on the native side and our Trainer's\n" +
-        "                (default 65,536, ML.NET's fixed value; native LightGBM's and the pipeline's default is 200,000)";
+        "                (default 65,536, ML.NET's fixed value; native LightGBM's and the pipeline's default is 200,000)\n" +
+        "  --materialize pipeline: the flights Transform writes its transformed examples and the Trainer trains on them (TFX's default)\n" +
+        "                instead of the shipped pipeline's Materialize = false";
 
     public string Verb { get; init; } = "all";
 
@@ -45,6 +47,9 @@ public sealed record BenchArguments
 
     /// <summary>LightGBM's bin sample size for the trainer and pipeline benchmarks (<see cref="LightGbmSettings.BinSampleCount"/>).</summary>
     public int BinSample { get; init; } = new LightGbmSettings().BinSampleCount;
+
+    /// <summary>Run the flights pipeline with a materializing Transform (<c>FlightsModeling(materializeTransform: true)</c>).</summary>
+    public bool MaterializeTransform { get; init; }
 
     public bool RunsOrchestration => Verb is "all" or "orchestration";
 
@@ -94,6 +99,9 @@ public sealed record BenchArguments
                     break;
                 case "--serving-home":
                     result = result with { ServingHome = Value(args, ref i) };
+                    break;
+                case "--materialize":
+                    result = result with { MaterializeTransform = true };
                     break;
                 case "--bin-sample":
                     result = result with { BinSample = Positive(args, ref i) };

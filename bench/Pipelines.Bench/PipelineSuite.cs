@@ -59,7 +59,7 @@ public static class PipelineSuite
         Directory.CreateDirectory(root);
         try
         {
-            var (pipeline, trainerId, evaluatorId) = Build();
+            var (pipeline, trainerId, evaluatorId) = Build(arguments.MaterializeTransform);
             var engineSettings = new EngineSettings(
                 new MetadataStoreOptions(MetadataProvider.Sqlite, $"Data Source={Path.Combine(root, "metadata.db")}"),
                 Path.Combine(root, "artifacts"), Path.Combine(root, "schemas"), new RunnerOptions());
@@ -117,7 +117,7 @@ public static class PipelineSuite
                 $"native LightGBM train s, each run in order (first = warm-up): before the pipeline {string.Join(", ", nativeRuns.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))}; " +
                 $"after the pipeline {string.Join(", ", afterRuns.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))} (not used in the ratios); load average now {LoadAverage()}."));
             return Report(flights, settings, nativeSeconds, nativeAuc, nativeTrainRows, nativeRuns.Count - 1, cold, cached, startMiB, peakMiB,
-                trainSeconds, trainRows, pipelineAuc, evalRows);
+                trainSeconds, trainRows, pipelineAuc, evalRows, arguments.MaterializeTransform);
         }
         finally
         {
@@ -133,7 +133,7 @@ public static class PipelineSuite
 
     private static IReadOnlyList<TargetCheck> Report(string flights, LightGbmSettings settings, double nativeSeconds, double nativeAuc,
         int nativeTrainRows, int nativeRuns, RunMeasurement cold, RunMeasurement cached, double startMiB, double peakMiB,
-        double trainSeconds, long trainRows, double pipelineAuc, int evalRows)
+        double trainSeconds, long trainRows, double pipelineAuc, int evalRows, bool materialized)
     {
         var componentSum = cold.Executions.Sum(e => e.Seconds ?? 0);
         var tax = (cold.WallSeconds - componentSum) / cold.WallSeconds;
@@ -159,7 +159,7 @@ public static class PipelineSuite
         rows.Add(new("**cached re-run, second engine** (run start → last node end)", new() { ["s"] = cached.WallSeconds }));
         Table.Print(
             $"Flights pipeline vs native LightGBM: {Path.GetFileName(flights)}, SQLite metadata + Hangfire.InMemory, default RunnerOptions, " +
-            $"{Environment.ProcessorCount} cores",
+            $"{Environment.ProcessorCount} cores, Transform {(materialized ? "materialized (--materialize)" : "not materialized (Materialize = false, as shipped)")}",
             rows,
             [
                 (WallTarget, $"≤ {MaxWallRatio.ToString(CultureInfo.InvariantCulture)} ×"),
@@ -237,9 +237,9 @@ public static class PipelineSuite
     }
 
     /// <summary>The nodes of <c>pipelines/flights/Program.cs</c> up to the Evaluator (<see cref="FlightsModeling"/>, the same code).</summary>
-    private static (Pipeline Pipeline, string TrainerId, string EvaluatorId) Build()
+    private static (Pipeline Pipeline, string TrainerId, string EvaluatorId) Build(bool materializeTransform)
     {
-        var modeling = new FlightsModeling(new PipelineParameter("input", "", "Parquet file of flights: date, delay, distance, origin, destination"));
+        var modeling = new FlightsModeling(new PipelineParameter("input", "", "Parquet file of flights: date, delay, distance, origin, destination"), materializeTransform);
         return (new Pipeline("flights", [.. modeling.Nodes]), modeling.Trainer.Id, modeling.Evaluator.Id);
     }
 

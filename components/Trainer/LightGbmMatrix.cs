@@ -118,6 +118,45 @@ internal sealed class LightGbmMatrix
         return new LightGbmMatrix(values, labels, rows, columns, [.. groupSizes]);
     }
 
+    /// <summary>
+    /// Reads consecutive row ranges of one split (each its own view, e.g. raw rows with the transform graph applied) on one thread
+    /// each, and joins them in order: the same matrix as <see cref="Read"/> over the whole split.
+    /// </summary>
+    public static LightGbmMatrix ReadRanges(IReadOnlyList<IDataView> ranges, string featureColumn, LightGbmFeatureLayout layout, RawLabelRule rawLabel,
+        CancellationToken cancellationToken)
+    {
+        var parts = new LightGbmMatrix[ranges.Count];
+        try
+        {
+            Parallel.For(0, ranges.Count, new ParallelOptions { MaxDegreeOfParallelism = ranges.Count, CancellationToken = cancellationToken },
+                i => parts[i] = Read(ranges[i], featureColumn, layout, long.MaxValue, cancellationToken, rawLabel));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+
+        var rows = parts.Sum(p => (long)p.Rows);
+        var columns = layout.Columns;
+        if (rows * columns > int.MaxValue)
+        {
+            throw new DataValidationException($"The split has more rows than LightGBM's C API takes in one matrix ({rows} rows × {columns} columns).");
+        }
+
+        var values = GC.AllocateUninitializedArray<float>((int)rows * columns);
+        var labels = GC.AllocateUninitializedArray<float>((int)rows);
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            part.RowValues.CopyTo(values.AsSpan(offset * columns));
+            part.RowLabels.CopyTo(labels.AsSpan(offset));
+            offset += part.Rows;
+        }
+
+        return new LightGbmMatrix(values, labels, (int)rows, columns, []);
+    }
+
     /// <summary>One feature vector into its LightGBM columns.</summary>
     internal static void Collapse(in VBuffer<float> vector, LightGbmFeatureLayout layout, Span<float> row)
     {

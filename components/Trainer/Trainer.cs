@@ -9,7 +9,8 @@ namespace Pipelines.Components;
 /// </summary>
 /// <remarks>
 /// <para>Inputs: <c>transformed_examples</c> (<see cref="Examples"/> with <c>format</c> = <c>idv</c>, i.e. Transform's
-/// <c>transformed_examples</c>), <c>transform_graph</c> (<see cref="TransformGraph"/>), <c>schema</c> (<see cref="Schema"/>, for the
+/// <c>transformed_examples</c>; or the raw examples, e.g. <c>exampleGen.Outputs.Examples</c>, after a Transform with
+/// <see cref="TransformOptions.Materialize"/> = false: the graph is then applied while reading), <c>transform_graph</c> (<see cref="TransformGraph"/>), <c>schema</c> (<see cref="Schema"/>, for the
 /// default label), and optionally <c>hyperparameters</c> (<see cref="HyperParameters"/>: <c>hyperparameters.json</c>, an object of
 /// option name → value overriding <see cref="TrainerOptions.Algorithm"/>, e.g. from the Tuner).</para>
 /// <para>Output <c>model</c> (<see cref="Model"/>): <c>model.zip</c>, an ML.NET <c>TransformerChain</c> (transform graph, then the

@@ -12,8 +12,8 @@ using Pipelines.Validation;
 
 namespace Pipelines.Components;
 
-/// <summary>Runs <see cref="Trainer"/>: loads the transformed train (and eval) split from binary IDV, prepares the label, fits
-/// the algorithm, and saves transform graph + model as one model taking raw rows.</summary>
+/// <summary>Runs <see cref="Trainer"/>: loads the transformed train (and eval) split from binary IDV, or the raw splits through
+/// the transform graph, prepares the label, fits the algorithm, and saves transform graph + model as one model taking raw rows.</summary>
 public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
 {
     private const int MaxMessages = 500;
@@ -53,17 +53,12 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
 
         var label = options.LabelColumn ?? schema.LabelColumn ?? throw new DataValidationException(
             $"Node '{context.NodeId}' has no label column: the schema names none. Set {nameof(TrainerOptions)}.{nameof(TrainerOptions.LabelColumn)} or the schema's 'labelColumn'.");
-        if (examples.GetString("format") != Transform.IdvFormat)
-        {
-            throw new DataValidationException(
-                $"The examples artifact {examples.Id} wired to '{Trainer.ExamplesPort}' is not transformed examples (its 'format' property is '{examples.GetString("format") ?? "(none)"}', expected '{Transform.IdvFormat}'). Wire transform.Outputs.TransformedExamples.");
-        }
 
         var splits = examples.SplitNames;
         if (!splits.Contains(options.TrainSplit))
         {
             throw new DataValidationException(
-                $"The transformed examples artifact {examples.Id} has no '{options.TrainSplit}' split (splits: {string.Join(", ", splits)}). Set {nameof(TrainerOptions)}.{nameof(TrainerOptions.TrainSplit)}.");
+                $"The examples artifact {examples.Id} has no '{options.TrainSplit}' split (splits: {string.Join(", ", splits)}). Set {nameof(TrainerOptions)}.{nameof(TrainerOptions.TrainSplit)}.");
         }
 
         var threads = algorithm.ResolvedThreads;
@@ -84,14 +79,17 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         };
 
         var graph = LoadGraph(ml, graphArtifact, out var rawSchema);
-        IDataView train = ml.Data.LoadFromBinary(Path.Combine(examples.SplitUri(options.TrainSplit), Transform.DataFileName));
-        IDataView? eval = options.EvalSplit != options.TrainSplit && splits.Contains(options.EvalSplit)
-            ? ml.Data.LoadFromBinary(Path.Combine(examples.SplitUri(options.EvalSplit), Transform.DataFileName))
-            : null;
+        var loaded = await LoadSplitsAsync(ml, examples, graph, options, cancellationToken).ConfigureAwait(false);
+        var (train, eval) = (loaded.Train, loaded.Eval);
+        if (!loaded.Materialized)
+        {
+            context.Log($"Examples {examples.Id} are raw: the transform graph is applied while they are read (Transform's Materialize = false).");
+        }
+
         if (algorithm is LightGbmOptions { EarlyStoppingRound: > 0 } or FastTreeOptions { EarlyStoppingRound: > 0 } && eval is null)
         {
             throw new DataValidationException(
-                $"{algorithm.GetType().Name}.EarlyStoppingRound needs the eval split '{options.EvalSplit}', which the transformed examples {examples.Id} do not have (splits: {string.Join(", ", splits)}). Set {nameof(TrainerOptions)}.{nameof(TrainerOptions.EvalSplit)} or turn early stopping off.");
+                $"{algorithm.GetType().Name}.EarlyStoppingRound needs the eval split '{options.EvalSplit}', which the examples {examples.Id} do not have (splits: {string.Join(", ", splits)}). Set {nameof(TrainerOptions)}.{nameof(TrainerOptions.EvalSplit)} or turn early stopping off.");
         }
 
         RequireColumn(train, label, "label", $"{nameof(TrainerOptions)}.{nameof(TrainerOptions.LabelColumn)} (or the schema's labelColumn)", options.TrainSplit);
@@ -133,7 +131,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
                 var layout = NativeLayout(lightGbm, trainPrepared.Schema[options.FeatureColumn], trainRows, out var why);
                 if (layout is not null)
                 {
-                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label), trainPrepared, evalPrepared, context.Log, cancellationToken);
+                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label) { TrainRanges = TrainRanges(loaded, graph, featureConversion, options, threads) }, trainPrepared, evalPrepared, context.Log, cancellationToken);
                 }
                 else
                 {
@@ -149,7 +147,9 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         }
         else if (algorithm is FastTreeOptions fastTree)
         {
-            model = Fit(() => FitFastTree(ml, fastTree, options.Task, threads, trainPrepared, fastTree.EarlyStoppingRound > 0 ? evalPrepared : null), algorithm);
+            // FastTree reads its input more than once: raw examples are transformed once into memory, not on every pass.
+            var fastTreeTrain = loaded.Materialized ? trainPrepared : ml.Data.Cache(trainPrepared, TrainingColumns(options));
+            model = Fit(() => FitFastTree(ml, fastTree, options.Task, threads, fastTreeTrain, fastTree.EarlyStoppingRound > 0 ? evalPrepared : null), algorithm);
         }
         else
         {

@@ -73,11 +73,19 @@ public sealed class Transform : Component<TransformOptions>
             throw new ArgumentException($"{nameof(TransformOptions)}.{nameof(TransformOptions.AnalyzeSplit)} is empty; name the split to fit on (default 'train').", nameof(options));
         }
 
+        if (!options.Materialize && options.OutputColumns is not null)
+        {
+            throw new ArgumentException(
+                $"{nameof(TransformOptions)}.{nameof(TransformOptions.OutputColumns)} chooses the columns of the transformed examples, which {nameof(TransformOptions.Materialize)} = false does not write. Remove one of the two.",
+                nameof(options));
+        }
+
         DeclareInput(ExamplesPort, examples);
         DeclareInput(SchemaPort, schema);
         Outputs = new TransformOutputs(
             DeclareOutput<TransformGraph>(TransformGraphPort),
-            DeclareOutput<Examples>(TransformedExamplesPort));
+            options.Materialize ? DeclareOutput<Examples>(TransformedExamplesPort) : null,
+            Id);
     }
 
     /// <summary>The output channels.</summary>

@@ -23,7 +23,7 @@ public sealed class TransformExecutor : IExecutor<TransformOptions>
         var examples = context.Input<Examples>(Transform.ExamplesPort);
         var schemaArtifact = context.Input<Schema>(Transform.SchemaPort);
         var graph = context.Output<TransformGraph>(Transform.TransformGraphPort);
-        var transformed = context.Output<Examples>(Transform.TransformedExamplesPort);
+        var transformed = options.Materialize ? context.Output<Examples>(Transform.TransformedExamplesPort) : null;
 
         var schema = await DataSchema.LoadAsync(schemaArtifact, cancellationToken).ConfigureAwait(false);
         var splits = examples.SplitNames;
@@ -93,6 +93,12 @@ public sealed class TransformExecutor : IExecutor<TransformOptions>
             preprocessingContext.TextFeatures);
         await File.WriteAllTextAsync(Path.Combine(graph.Uri, Transform.PreprocessingFileName), JsonSerializer.Serialize(description, s_json), cancellationToken)
             .ConfigureAwait(false);
+
+        if (transformed is null)
+        {
+            context.Log($"{nameof(TransformOptions.Materialize)} = false: no transformed examples written; the Trainer applies the graph while it reads the raw examples.");
+            return;
+        }
 
         // Transform every split, as many at once as there are cores (ML.NET's transform chain and binary writer run on one thread
         // per split): on 2 cores the eval split is transformed while the train split is, at the cost of holding both in memory.

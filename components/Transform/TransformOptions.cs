@@ -24,4 +24,13 @@ public sealed record TransformOptions
     /// write and read; the transform graph itself is unaffected.
     /// </summary>
     public IReadOnlyList<string>? OutputColumns { get; init; }
+
+    /// <summary>
+    /// Whether the transformed examples are written (TFX's <c>materialize</c>). Default true. False: the node fits the
+    /// preprocessing and writes only the transform graph; the Trainer and the Tuner then take the raw examples
+    /// (<c>exampleGen.Outputs.Examples</c>) with the graph and apply it while they read. Worth it when the transformed copy
+    /// would be read once (one Trainer, no Tuner) and is large: writing, hashing and re-reading it costs more than transforming
+    /// in the Trainer. Keep it true when several trials or trainers read the same transformed rows.
+    /// </summary>
+    public bool Materialize { get; init; } = true;
 }

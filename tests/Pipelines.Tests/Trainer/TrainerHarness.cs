@@ -15,9 +15,10 @@ internal sealed class TrainerHarness : IDisposable
 {
     private readonly StatisticsGen.TempDirectory _temp;
 
-    private TrainerHarness(StatisticsGen.TempDirectory temp, DataSchema dataSchema, Pipelines.Schema schema, TransformGraph graph, Examples transformed, ColumnarTable eval)
+    private TrainerHarness(StatisticsGen.TempDirectory temp, DataSchema dataSchema, Pipelines.Schema schema, TransformGraph graph, Examples transformed, ColumnarTable eval, Examples raw)
     {
         _temp = temp;
+        Raw = raw;
         DataSchema = dataSchema;
         Schema = schema;
         Graph = graph;
@@ -33,6 +34,9 @@ internal sealed class TrainerHarness : IDisposable
 
     public Examples Transformed { get; }
 
+    /// <summary>The raw examples the graph was fitted on (what a Trainer after a Transform with Materialize = false reads).</summary>
+    public Examples Raw { get; }
+
     /// <summary>The raw eval split.</summary>
     public ColumnarTable Eval { get; }
 
@@ -42,16 +46,19 @@ internal sealed class TrainerHarness : IDisposable
         var examples = await ExamplesAsync(temp.Path, ("train", train), ("eval", eval));
         var schema = await SchemaAsync(temp.Path, dataSchema);
         var (graph, transformed) = await TransformAsync(temp.Path, examples, schema, preprocessing ?? typeof(TestPreprocessing));
-        return new TrainerHarness(temp, dataSchema, schema, graph, transformed, eval);
+        return new TrainerHarness(temp, dataSchema, schema, graph, transformed, eval, examples);
     }
 
     /// <summary>Runs the Trainer executor; returns the model artifact (with its properties) and the log lines.</summary>
-    public async Task<(Model Model, IReadOnlyList<string> Log)> TrainAsync(TrainerOptions options, string? hyperParametersJson = null)
+    /// <param name="options">The Trainer's options.</param>
+    /// <param name="hyperParametersJson">A hyperparameters input, or null.</param>
+    /// <param name="onRawExamples">Wire the raw examples instead of the transformed ones (the graph is applied while reading).</param>
+    public async Task<(Model Model, IReadOnlyList<string> Log)> TrainAsync(TrainerOptions options, string? hyperParametersJson = null, bool onRawExamples = false)
     {
         var root = _temp.Path;
         var inputs = new Dictionary<string, IReadOnlyList<Pipelines.Artifact>>
         {
-            ["transformed_examples"] = [Transformed],
+            ["transformed_examples"] = [onRawExamples ? Raw : Transformed],
             ["transform_graph"] = [Graph],
             ["schema"] = [Schema],
         };

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Pipelines.Components;
+using Pipelines.Data;
 using Pipelines.Tests.StatisticsGen;
 using Pipelines.Tests.Transform;
 using Pipelines.Validation;
@@ -209,6 +210,48 @@ public sealed class TrainerTests
         var metrics = root.GetProperty("EvalMetrics");
         var expected = binary ? metrics.GetProperty("LogLoss").GetDouble() * Math.Log(2) : Math.Pow(metrics.GetProperty("RootMeanSquaredError").GetDouble(), 2);
         Assert.InRange(Math.Abs(values[^1] - expected), 0, 1e-4 * Math.Max(1, expected));
+    }
+
+    [Theory]
+    [InlineData(TrainingTask.Regression, "LightGbm", 500)]
+    [InlineData(TrainingTask.Regression, "LightGbm", 250_000)] // ≥ 2 × 100,000 rows: the C API engine reads 2 row ranges on 2 cores
+    [InlineData(TrainingTask.BinaryClassification, "LightGbm", 500)] // a text label: no raw label rule, one cursor
+    [InlineData(TrainingTask.BinaryClassification, "FastTree", 500)]
+    public async Task ExecuteAsync_RawExamplesWithTheGraph_TrainTheSameModelAsTheTransformedExamples(TrainingTask task, string trainer, int rows)
+    {
+        var binary = task == TrainingTask.BinaryClassification;
+        using var harness = binary
+            ? await CreateAsync(BinaryData(rows, 1), BinaryData(200, 2), Schema("label", FeatureType.String))
+            : await CreateAsync(RegressionData(rows, 1), RegressionData(200, 2), Schema("y", FeatureType.Float));
+        TrainerAlgorithm algorithm = trainer == "FastTree"
+            ? new FastTreeOptions { NumberOfTrees = 20, NumberOfThreads = 2 }
+            : new LightGbmOptions { NumberOfIterations = 20, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2 };
+        var options = new TrainerOptions { Task = task, Algorithm = algorithm };
+
+        var (fromTransformed, _) = await harness.TrainAsync(options);
+        var (fromRaw, log) = await harness.TrainAsync(options, onRawExamples: true);
+
+        Assert.Contains(log, l => l.Contains($"Examples {harness.Raw.Id} are raw: the transform graph is applied while they are read", StringComparison.Ordinal));
+        Assert.Equal(rows >= 200_000, log.Any(l => l.Contains("the raw train rows through the graph as 2 row ranges on 2 threads", StringComparison.Ordinal)));
+        Assert.Equal(fromTransformed.GetInt64("train_rows"), fromRaw.GetInt64("train_rows"));
+        var eval = WithoutColumn(harness.Eval, binary ? "label" : "y");
+        Assert.Equal(Scores(Score(fromTransformed, eval, out _)), Scores(Score(fromRaw, eval, out _)));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ExamplesThatAreNeitherTransformedNorRaw_ThrowsSayingWhatToWire()
+    {
+        using var harness = await CreateAsync(BinaryData(100, 1), BinaryData(50, 2), Schema("label", FeatureType.String));
+        foreach (var split in harness.Raw.SplitNames)
+        {
+            File.Delete(Path.Combine(harness.Raw.SplitUri(split), ColumnarFormat.ManifestFileName));
+        }
+
+        var e = await Assert.ThrowsAsync<DataValidationException>(() => harness.TrainAsync(
+            new TrainerOptions { Task = TrainingTask.BinaryClassification, Algorithm = new LightGbmOptions() }, onRawExamples: true));
+
+        Assert.Contains("is neither transformed examples", e.Message, StringComparison.Ordinal);
+        Assert.Contains("or exampleGen.Outputs.Examples with a Transform whose Materialize = false", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -436,23 +479,6 @@ public sealed class TrainerTests
         Assert.Equal("Ranking", model.GetString("task"));
         using var trainingLog = ReadLog(model);
         Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("NDCG@3").GetDouble() > 0.9);
-    }
-
-    [Fact]
-    public async Task ExecuteAsync_NotTransformedExamples_ThrowsSayingWhatToWire()
-    {
-        using var temp = new TempDirectory();
-        using var harness = await CreateAsync(Gaussians(30, 1), Gaussians(30, 2), Schema("species", FeatureType.String));
-        var raw = await ExamplesAsync(temp.Path, ("train", Gaussians(30, 1)));
-        var model = ValidationTestData.Artifact<Model>(5, temp.Combine("model"));
-        var context = Context("Trainer",
-            new Dictionary<string, IReadOnlyList<Pipelines.Artifact>> { ["transformed_examples"] = [raw], ["transform_graph"] = [harness.Graph], ["schema"] = [harness.Schema] },
-            new Dictionary<string, Pipelines.Artifact> { ["model"] = model });
-
-        var e = await Assert.ThrowsAsync<DataValidationException>(() =>
-            new TrainerExecutor().ExecuteAsync(context, new TrainerOptions { Task = TrainingTask.MulticlassClassification }, CancellationToken.None));
-
-        Assert.Contains("Wire transform.Outputs.TransformedExamples", e.Message, StringComparison.Ordinal);
     }
 }
 

@@ -28,6 +28,50 @@ public sealed class TransformTests
         Assert.EndsWith("TransformTests.cs", node.DefinedAt.File, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Constructor_NotMaterialized_DeclaresOnlyTheGraphAndSaysHowToWireTheTrainer()
+    {
+        var source = new ExamplesSource();
+
+        var node = new Components.Transform(source.Examples, source.Schema, new TransformOptions { Preprocessing = typeof(TestPreprocessing), Materialize = false });
+
+        Assert.Equal(["transform_graph"], node.OutputPorts.Select(p => p.Name));
+        Assert.False(node.Outputs.Materialized);
+        var e = Assert.Throws<InvalidOperationException>(() => node.Outputs.TransformedExamples);
+        Assert.Contains("Transform 'Transform' has TransformOptions.Materialize = false", e.Message, StringComparison.Ordinal);
+        Assert.Contains("new Trainer(exampleGen.Outputs.Examples, transform.Outputs.TransformGraph", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_NotMaterializedWithOutputColumns_Throws()
+    {
+        var source = new ExamplesSource();
+
+        var e = Assert.Throws<ArgumentException>(() => new Components.Transform(source.Examples, source.Schema,
+            new TransformOptions { Preprocessing = typeof(TestPreprocessing), Materialize = false, OutputColumns = ["Features"] }));
+
+        Assert.Contains("OutputColumns chooses the columns of the transformed examples, which Materialize = false does not write", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NotMaterialized_WritesTheGraphOnly()
+    {
+        using var temp = new TempDirectory();
+        var examples = await ExamplesAsync(temp.Path, ("train", Gaussians(60, 1)), ("eval", Gaussians(30, 2)));
+        var schema = await SchemaAsync(temp.Path, Schema("species", FeatureType.String));
+        var graph = Artifact<TransformGraph>(10, Path.Combine(temp.Path, "graph"));
+        var log = new List<string>();
+        var context = Context("Transform",
+            new Dictionary<string, IReadOnlyList<Pipelines.Artifact>> { ["examples"] = [examples], ["schema"] = [schema] },
+            new Dictionary<string, Pipelines.Artifact> { ["transform_graph"] = graph }, log);
+
+        await new TransformExecutor().ExecuteAsync(context, new TransformOptions { Preprocessing = typeof(TestPreprocessing), Materialize = false }, CancellationToken.None);
+
+        Assert.True(File.Exists(Path.Combine(graph.Uri, "transform.zip")));
+        Assert.True(File.Exists(Path.Combine(graph.Uri, "preprocessing.json")));
+        Assert.Contains(log, l => l.Contains("Materialize = false: no transformed examples written", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(null, "is not set")]
     [InlineData(typeof(string), "does not implement Pipelines.IPreprocessing")]

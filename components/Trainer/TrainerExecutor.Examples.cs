@@ -1,0 +1,88 @@
+using Microsoft.ML;
+using Pipelines.Data;
+
+namespace Pipelines.Components;
+
+/// <summary>How <see cref="TrainerExecutor"/> reads its examples: Transform's materialized ones (binary IDV), or the raw
+/// examples with the transform graph applied while reading (<see cref="TransformOptions.Materialize"/> = false).</summary>
+public sealed partial class TrainerExecutor
+{
+    /// <summary>The train and eval splits as the graph outputs them; <see cref="RawTrain"/> is set when they are raw examples
+    /// transformed on the fly (so the C API engine can transform row ranges on several cores).</summary>
+    private sealed record TrainingSplits(IDataView Train, IDataView? Eval, ColumnarTable? RawTrain, bool Materialized);
+
+    private static async Task<TrainingSplits> LoadSplitsAsync(MLContext ml, Examples examples, ITransformer graph, TrainerOptions options, CancellationToken cancellationToken)
+    {
+        var splits = examples.SplitNames;
+        var hasEval = options.EvalSplit != options.TrainSplit && splits.Contains(options.EvalSplit);
+        if (examples.GetString("format") == Transform.IdvFormat)
+        {
+            return new TrainingSplits(
+                ml.Data.LoadFromBinary(Path.Combine(examples.SplitUri(options.TrainSplit), Transform.DataFileName)),
+                hasEval ? ml.Data.LoadFromBinary(Path.Combine(examples.SplitUri(options.EvalSplit), Transform.DataFileName)) : null,
+                null,
+                Materialized: true);
+        }
+
+        if (!File.Exists(Path.Combine(examples.SplitUri(options.TrainSplit), ColumnarFormat.ManifestFileName)))
+        {
+            throw new DataValidationException(
+                $"The examples artifact {examples.Id} wired to '{Trainer.ExamplesPort}' is neither transformed examples (its 'format' property is '{examples.GetString("format") ?? "(none)"}', expected '{Transform.IdvFormat}') " +
+                $"nor raw examples (no {ColumnarFormat.ManifestFileName} in '{examples.SplitUri(options.TrainSplit)}'). Wire transform.Outputs.TransformedExamples, or exampleGen.Outputs.Examples with a Transform whose Materialize = false.");
+        }
+
+        var rawTrain = await ColumnarFormat.ReadAsync(examples.SplitUri(options.TrainSplit), cancellationToken).ConfigureAwait(false);
+        var rawEval = hasEval ? await ColumnarFormat.ReadAsync(examples.SplitUri(options.EvalSplit), cancellationToken).ConfigureAwait(false) : null;
+        return new TrainingSplits(
+            ApplyGraph(graph, rawTrain, examples, options.TrainSplit),
+            rawEval is null ? null : ApplyGraph(graph, rawEval, examples, options.EvalSplit),
+            rawTrain,
+            Materialized: false);
+    }
+
+    /// <summary>The graph over raw rows (lazy: rows are transformed as a cursor reads them).</summary>
+    private static IDataView ApplyGraph(ITransformer graph, ColumnarTable table, Examples examples, string split)
+    {
+        var view = new ColumnarDataView(table);
+        try
+        {
+            return graph.Transform(view);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new DataValidationException(
+                $"The transform graph cannot be applied to split '{split}' of the raw examples {examples.Id}: {e.Message} Raw columns: {TransformExecutor.Describe(view.Schema)}.", e);
+        }
+    }
+
+    /// <summary>
+    /// The raw train split as consecutive row ranges, each transformed by the graph (and the feature conversion) on its own, one
+    /// per core: ML.NET transforms a cursor's rows on one thread, and reading through the graph is most of the C API engine's
+    /// read. Null when materialized, too small to split, or ranking (a query group must not straddle two ranges).
+    /// </summary>
+    private static IReadOnlyList<IDataView>? TrainRanges(TrainingSplits splits, ITransformer graph, ITransformer? featureConversion, TrainerOptions options, int threads)
+    {
+        const int MinRowsPerRange = 100_000;
+        if (splits.RawTrain is not { } table || options.Task == TrainingTask.Ranking)
+        {
+            return null;
+        }
+
+        var ranges = Math.Min(Math.Max(1, threads), table.RowCount / MinRowsPerRange);
+        if (ranges < 2)
+        {
+            return null;
+        }
+
+        var size = (table.RowCount + ranges - 1) / ranges;
+        var views = new List<IDataView>(ranges);
+        for (var start = 0; start < table.RowCount; start += size)
+        {
+            var rows = Enumerable.Range(start, Math.Min(size, table.RowCount - start)).ToArray();
+            var view = graph.Transform(new ColumnarDataView(table.Gather(rows)));
+            views.Add(featureConversion?.Transform(view) ?? view);
+        }
+
+        return views;
+    }
+}
