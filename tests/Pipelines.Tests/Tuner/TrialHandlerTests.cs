@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Pipelines.Components;
+using Pipelines.Tests.StatisticsGen;
+using Pipelines.Tests.Trainer;
+using Pipelines.Tests.Transform;
+using Pipelines.Validation;
+using static Pipelines.Tests.Transform.ModelingTestData;
+
+namespace Pipelines.Tests.Tuner;
+
+public sealed class TrialHandlerTests
+{
+    [Fact]
+    public async Task ExecuteAsync_TrialOnRawExamplesWithTheGraph_ReportsTheSameMetricAsOnTransformedExamples()
+    {
+        using var harness = await TrainerHarness.CreateAsync(BinaryData(500, 1), BinaryData(200, 2), Schema("label", FeatureType.String));
+        var source = new ExamplesSource();
+        var transform = new Components.Transform(source.Examples, source.Schema, new TransformOptions { Preprocessing = typeof(TestPreprocessing) });
+        var tuner = new Components.Tuner(transform.Outputs.TransformedExamples, transform.Outputs.TransformGraph, source.Schema, new TunerOptions
+        {
+            Trainer = new TrainerOptions
+            {
+                Task = TrainingTask.BinaryClassification,
+                Algorithm = new LightGbmOptions { MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2 },
+            },
+            Space = [new FloatRange("LearningRate", 0.05, 0.3)],
+        });
+
+        async Task<double> TrialAsync(Pipelines.Artifact examples)
+        {
+            var input = new TrialInput(
+                new Dictionary<string, ArtifactReference>
+                {
+                    ["transformed_examples"] = ArtifactReference.Of(examples),
+                    ["transform_graph"] = ArtifactReference.Of(harness.Graph),
+                    ["schema"] = ArtifactReference.Of(harness.Schema),
+                },
+                new Dictionary<string, JsonElement> { ["LearningRate"] = JsonSerializer.SerializeToElement(0.1) },
+                Iterations: 20,
+                Metric: "LogLoss");
+            var output = await new TrialHandler(tuner).ExecuteAsync(JsonSerializer.Serialize(input, TunerJson.Options), CancellationToken.None);
+            return JsonSerializer.Deserialize<TrialOutput>(output, TunerJson.Options)!.Value;
+        }
+
+        var onTransformed = await TrialAsync(harness.Transformed);
+        var onRaw = await TrialAsync(harness.Raw);
+
+        Assert.InRange(onTransformed, 0, 0.5);
+        Assert.Equal(onTransformed, onRaw);
+    }
+}
