@@ -26,7 +26,7 @@ public static class PipelineSuite
     public const double MaxPeakMiB = 3 * 1024;
     public const double MaxCachedSeconds = 2;
     private const string WallTarget = "flights pipeline wall / native LightGBM train time";
-    private const string TaxTarget = "orchestration tax (wall − Σ component durations) / wall";
+    private const string TaxTarget = "orchestration tax (wall − time any component ran) / wall";
     private const string PeakTarget = "flights pipeline peak memory";
     private const string CachedTarget = "cached re-run pipeline time";
     private const string TrainerTimeTarget = "pipeline Trainer train_seconds / native LightGBM train time";
@@ -136,7 +136,10 @@ public static class PipelineSuite
         double trainSeconds, long trainRows, double pipelineAuc, int evalRows, bool materialized)
     {
         var componentSum = cold.Executions.Sum(e => e.Seconds ?? 0);
-        var tax = (cold.WallSeconds - componentSum) / cold.WallSeconds;
+
+        // Time during which at least one component ran: Σ when the nodes run one after another, less when some overlap.
+        var busy = BusySeconds(cold.Executions);
+        var tax = (cold.WallSeconds - busy) / cold.WallSeconds;
         var wallRatio = cold.WallSeconds / nativeSeconds;
         var trainerRatio = trainSeconds / nativeSeconds;
         var aucDifference = Math.Abs(pipelineAuc - nativeAuc);
@@ -155,7 +158,8 @@ public static class PipelineSuite
         }
 
         rows.Add(new("  Σ component durations", new() { ["s"] = componentSum, ["share of wall %"] = componentSum * 100 / cold.WallSeconds }));
-        rows.Add(new("  orchestration tax (wall − Σ)", new() { ["s"] = cold.WallSeconds - componentSum, ["share of wall %"] = tax * 100 }));
+        rows.Add(new("  time any component ran (union of their intervals)", new() { ["s"] = busy, ["share of wall %"] = busy * 100 / cold.WallSeconds }));
+        rows.Add(new("  orchestration tax (wall − time any component ran)", new() { ["s"] = cold.WallSeconds - busy, ["share of wall %"] = tax * 100 }));
         rows.Add(new("**cached re-run, second engine** (run start → last node end)", new() { ["s"] = cached.WallSeconds }));
         Table.Print(
             $"Flights pipeline vs native LightGBM: {Path.GetFileName(flights)}, SQLite metadata + Hangfire.InMemory, default RunnerOptions, " +
@@ -170,8 +174,8 @@ public static class PipelineSuite
             new Dictionary<string, string> { ["s"] = "0.000", ["share of wall %"] = "0.0", ["× native"] = "0.00" });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"cold: wall from the metadata store (run context CreatedAt → last EndedAt); stopwatch StartRunAsync → WaitAsync returned {cold.StopwatchSeconds:0.000} s " +
-            $"(WaitAsync polls every 50 ms). The nodes run one after another in this pipeline (a chain plus Evaluator after Trainer), so Σ component " +
-            $"durations (each execution's StartedAt → EndedAt) is the compute on the critical path and wall − Σ is hops, scheduling and the run's start."));
+            $"(WaitAsync polls every 50 ms). Component durations are each execution's StartedAt → EndedAt; ExampleValidator runs beside Transform, so the tax is " +
+            $"wall − the time at least one component ran (the union of their intervals): hops, scheduling and the run's start."));
         Console.WriteLine("peak = VmHWM during the cold run (engine start → run end), reset after a full GC and malloc_trim at its start; " +
             "the native benchmark's features were dropped before.");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -250,7 +254,7 @@ public static class PipelineSuite
         var executions = await db.Executions.Where(e => e.RunId == runId).OrderBy(e => e.Position).ToListAsync();
         var lastEnd = executions.Max(e => e.EndedAt ?? run.CreatedAt);
         var nodes = executions.Select(e => new NodeTime(e.Id, e.NodeId, e.State,
-            e.StartedAt is { } s && e.EndedAt is { } t ? (t - s).TotalSeconds : null, e.Log ?? "")).ToList();
+            e.StartedAt is { } s && e.EndedAt is { } t ? (t - s).TotalSeconds : null, e.Log ?? "") { StartedAt = e.StartedAt, EndedAt = e.EndedAt }).ToList();
         return new RunMeasurement((lastEnd - run.CreatedAt).TotalSeconds, stopwatchSeconds, nodes);
     }
 
@@ -294,7 +298,34 @@ public static class PipelineSuite
 
     private static readonly System.Text.RegularExpressions.Regex s_timedLine = new(@"\bin \d+(\.\d+)? (s|ms)\b");
 
-    private sealed record NodeTime(long Id, string NodeId, ExecutionState State, double? Seconds, string Log);
+    /// <summary>The length of the union of the executions' [StartedAt, EndedAt] intervals.</summary>
+    private static double BusySeconds(IEnumerable<NodeTime> executions)
+    {
+        var total = 0.0;
+        DateTime? start = null;
+        DateTime end = default;
+        foreach (var (s, e) in executions.Where(x => x.StartedAt is not null && x.EndedAt is not null).Select(x => (x.StartedAt!.Value, x.EndedAt!.Value)).OrderBy(x => x.Item1))
+        {
+            if (start is null || s > end)
+            {
+                total += start is null ? 0 : (end - start.Value).TotalSeconds;
+                (start, end) = (s, e);
+            }
+            else if (e > end)
+            {
+                end = e;
+            }
+        }
+
+        return total + (start is null ? 0 : (end - start.Value).TotalSeconds);
+    }
+
+    private sealed record NodeTime(long Id, string NodeId, ExecutionState State, double? Seconds, string Log)
+    {
+        public DateTime? StartedAt { get; init; }
+
+        public DateTime? EndedAt { get; init; }
+    }
 
     private sealed record RunMeasurement(double WallSeconds, double StopwatchSeconds, IReadOnlyList<NodeTime> Executions)
     {

@@ -30,7 +30,6 @@ public sealed class FlightsModeling
             Materialize = materializeTransform,
             OutputColumns = materializeTransform ? ["Features"] : null,
         });
-        Transform.RunAfter(ExampleValidator);
 
         Trainer = new Trainer(
             materializeTransform ? Transform.Outputs.TransformedExamples : ExampleGen.Outputs.Examples,
@@ -42,6 +41,9 @@ public sealed class FlightsModeling
                 PositiveAbove = 15, // delayed = delay > 15 minutes
                 Algorithm = new LightGbmOptions { NumberOfIterations = 100, NumberOfLeaves = 31, LearningRate = 0.1, MinimumExampleCountPerLeaf = 20, UseCategoricalSplit = true },
             });
+
+        // Data anomalies stop the run before training; Transform's fit (under a second) runs beside the validation.
+        Trainer.RunAfter(ExampleValidator);
         Evaluator = new Evaluator(ExampleGen.Outputs.Examples, Trainer.Outputs.Model, new EvaluatorOptions
         {
             SliceColumns = ["origin"],
