@@ -220,8 +220,8 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         var (requested, iterations) = Iterations(algorithm, model, earlyStopping, labels.Classes?.Count);
         if (algorithm is FastTreeOptions { EarlyStoppingRound: > 0 } && iterations < requested)
         {
-            // FastTree does not report its best iteration: the pruned ensemble's size is it.
-            earlyStopping = new EarlyStoppingResult(iterations.Value, null);
+            // FastTree does not report its best iteration: the pruned ensemble's size is it; its score, the replayed metric there.
+            earlyStopping = new EarlyStoppingResult(iterations.Value, perIteration is { Values.Count: var replayed } && replayed == iterations.Value ? perIteration.Values[^1] : null);
         }
 
         if (native is not null)

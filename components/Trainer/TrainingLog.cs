@@ -72,7 +72,8 @@ public sealed record LightGbmColumn(string Name, int FirstSlot, int Slots, bool 
 
 /// <summary>How early stopping ended a LightGBM training.</summary>
 /// <param name="BestIteration">The best iteration (1-based); the model keeps the trees up to it.</param>
-/// <param name="BestScore">The eval metric at that iteration (LightGBM's default metric for the task).</param>
+/// <param name="BestScore">The eval metric at that iteration (LightGBM's default metric for the task; FastTree: the replayed
+/// <see cref="TrainingLog.EvalMetricPerIteration"/> value there).</param>
 public sealed record EarlyStoppingResult(int BestIteration, double? BestScore);
 
 /// <summary>One raw column of a model's input (<c>input_schema.json</c>).</summary>

@@ -174,7 +174,9 @@ public sealed class TrainerTests
         Assert.Equal(JsonValueKind.Object, stop.ValueKind);
         Assert.True(model.GetInt64("iterations") < 1000, $"{model.GetInt64("iterations")} trees kept");
         Assert.Equal(stop.GetProperty("BestIteration").GetInt64(), model.GetInt64("iterations"));
-        Assert.Equal(model.GetInt64("iterations"), trainingLog.RootElement.GetProperty("EvalMetricPerIteration").GetProperty("Values").GetArrayLength());
+        var replayed = trainingLog.RootElement.GetProperty("EvalMetricPerIteration").GetProperty("Values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(model.GetInt64("iterations"), replayed.Length);
+        Assert.Equal(replayed[^1], stop.GetProperty("BestScore").GetDouble());
         var metrics = trainingLog.RootElement.GetProperty("EvalMetrics");
         Assert.True(task == TrainingTask.Regression ? metrics.GetProperty("RSquared").GetDouble() > 0.9 : metrics.GetProperty("AreaUnderRocCurve").GetDouble() > 0.9);
     }
