@@ -119,16 +119,16 @@ internal sealed class LightGbmMatrix
     }
 
     /// <summary>
-    /// Reads consecutive row ranges of one split (each its own view, e.g. raw rows with the transform graph applied) on one thread
-    /// each, and joins them in order: the same matrix as <see cref="Read"/> over the whole split.
+    /// Reads consecutive row ranges of one split (each its own view, e.g. raw rows with the transform graph applied) on up to
+    /// <paramref name="threads"/> threads, and joins them in order: the same matrix as <see cref="Read"/> over the whole split.
     /// </summary>
     public static LightGbmMatrix ReadRanges(IReadOnlyList<IDataView> ranges, string featureColumn, LightGbmFeatureLayout layout, RawLabelRule rawLabel,
-        CancellationToken cancellationToken)
+        int threads, CancellationToken cancellationToken)
     {
         var parts = new LightGbmMatrix[ranges.Count];
         try
         {
-            Parallel.For(0, ranges.Count, new ParallelOptions { MaxDegreeOfParallelism = ranges.Count, CancellationToken = cancellationToken },
+            Parallel.For(0, ranges.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken },
                 i => parts[i] = Read(ranges[i], featureColumn, layout, long.MaxValue, cancellationToken, rawLabel));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)

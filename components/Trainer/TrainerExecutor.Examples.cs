@@ -56,19 +56,21 @@ public sealed partial class TrainerExecutor
     }
 
     /// <summary>
-    /// The raw train split as consecutive row ranges, each transformed by the graph (and the feature conversion) on its own, one
-    /// per core: ML.NET transforms a cursor's rows on one thread, and reading through the graph is most of the C API engine's
-    /// read. Null when materialized, too small to split, or ranking (a query group must not straddle two ranges).
+    /// The raw train split as consecutive row ranges, each transformed by the graph (and the feature conversion) on its own and
+    /// read by one of <paramref name="threads"/> threads: ML.NET transforms a cursor's rows on one thread, and reading through
+    /// the graph is most of the C API engine's read. Four ranges per thread, so a thread slowed down (by other processes on
+    /// the machine) leaves its remaining ranges to the others. Null when materialized, too small to split, or ranking (a
+    /// query group must not straddle two ranges).
     /// </summary>
     private static IReadOnlyList<IDataView>? TrainRanges(TrainingSplits splits, ITransformer graph, ITransformer? featureConversion, TrainerOptions options, int threads)
     {
-        const int MinRowsPerRange = 100_000;
+        const int MinRowsPerRange = 50_000;
         if (splits.RawTrain is not { } table || options.Task == TrainingTask.Ranking)
         {
             return null;
         }
 
-        var ranges = Math.Min(Math.Max(1, threads), table.RowCount / MinRowsPerRange);
+        var ranges = Math.Min(4 * Math.Max(1, threads), table.RowCount / MinRowsPerRange);
         if (ranges < 2)
         {
             return null;

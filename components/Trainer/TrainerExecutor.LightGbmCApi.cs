@@ -52,7 +52,7 @@ public sealed partial class TrainerExecutor
         var train = rule is null
             ? LightGbmMatrix.Read(trainPrepared, options.FeatureColumn, layout, long.MaxValue, cancellationToken)
             : raw.TrainRanges is { } ranges
-            ? LightGbmMatrix.ReadRanges(ranges, options.FeatureColumn, layout, rule, cancellationToken)
+            ? LightGbmMatrix.ReadRanges(ranges, options.FeatureColumn, layout, rule, threads, cancellationToken)
             : LightGbmMatrix.Read(raw.Train, options.FeatureColumn, layout, long.MaxValue, cancellationToken, rule);
         var validRows = options.TrainingLogEvalRows > 0 ? options.TrainingLogEvalRows : a.EarlyStoppingRound > 0 ? long.MaxValue : 0;
         var valid = evalPrepared is null || validRows == 0 ? null
@@ -69,7 +69,7 @@ public sealed partial class TrainerExecutor
                 $"{nameof(LightGbmOptions)}.{nameof(LightGbmOptions.EarlyStoppingRound)} needs eval rows, and the eval split '{options.EvalSplit}' has none with a label.");
         }
 
-        log($"Read {train.Rows} train{(valid is null ? "" : $" and {valid.Rows} eval")} rows into {layout.Columns} LightGBM columns ({layout.SlotCount} feature slots, {layout.CategoricalColumns.Count()} categorical){(rule is not null && raw.TrainRanges is { Count: var rangeCount } ? $", the raw train rows through the graph as {rangeCount} row ranges on {rangeCount} threads," : "")} in {stage.Elapsed.TotalSeconds:F2} s.");
+        log($"Read {train.Rows} train{(valid is null ? "" : $" and {valid.Rows} eval")} rows into {layout.Columns} LightGBM columns ({layout.SlotCount} feature slots, {layout.CategoricalColumns.Count()} categorical){(rule is not null && raw.TrainRanges is { Count: var rangeCount } ? $", the raw train rows through the graph as {rangeCount} row ranges on {threads} threads," : "")} in {stage.Elapsed.TotalSeconds:F2} s.");
         if (train.Rows == 0)
         {
             throw new DataValidationException($"The train split '{options.TrainSplit}' has no rows with a label to train on.");
