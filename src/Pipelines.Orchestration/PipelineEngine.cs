@@ -16,13 +16,17 @@ public sealed class PipelineEngine : IAsyncDisposable
 {
     private readonly JobStorage _storage;
     private readonly BackgroundJobServer? _server;
+    private readonly CancellationTokenSource _stopping;
+    private readonly Task _warmup;
 
-    private PipelineEngine(MetadataStore store, JobStorage storage, PipelineRuntime runtime, BackgroundJobServer? server)
+    private PipelineEngine(MetadataStore store, JobStorage storage, PipelineRuntime runtime, BackgroundJobServer? server, CancellationTokenSource stopping, Task warmup)
     {
         Store = store;
         _storage = storage;
         Runtime = runtime;
         _server = server;
+        _stopping = stopping;
+        _warmup = warmup;
     }
 
     /// <summary>The metadata store.</summary>
@@ -41,6 +45,8 @@ public sealed class PipelineEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(settings);
         var store = await MetadataStore.OpenAsync(settings.Metadata, time, cancellationToken).ConfigureAwait(false);
+        var stopping = new CancellationTokenSource();
+        var warmup = Task.CompletedTask;
         try
         {
             var storage = CreateStorage(settings.Metadata);
@@ -55,6 +61,8 @@ public sealed class PipelineEngine : IAsyncDisposable
             BackgroundJobServer? server = null;
             if (settings.Runner.RunWorkers)
             {
+                // This process runs nodes: their first hop's first-use costs are paid now, beside the rest of the start.
+                warmup = EngineWarmup.StartAsync(runtime, stopping.Token);
                 server = new BackgroundJobServer(
                     new BackgroundJobServerOptions
                     {
@@ -69,7 +77,7 @@ public sealed class PipelineEngine : IAsyncDisposable
                     storage);
             }
 
-            var engine = new PipelineEngine(store, storage, runtime, server);
+            var engine = new PipelineEngine(store, storage, runtime, server, stopping, warmup);
             if (settings.Metadata.Provider == MetadataProvider.Sqlite && settings.Runner.RunWorkers)
             {
                 await engine.CancelOrphanedRunsAsync(cancellationToken).ConfigureAwait(false);
@@ -79,6 +87,9 @@ public sealed class PipelineEngine : IAsyncDisposable
         }
         catch
         {
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await warmup.ConfigureAwait(false);
+            stopping.Dispose();
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -183,6 +194,9 @@ public sealed class PipelineEngine : IAsyncDisposable
             disposable.Dispose();
         }
 
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _warmup.ConfigureAwait(false);
+        _stopping.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
     }
 
