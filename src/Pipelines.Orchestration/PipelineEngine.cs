@@ -44,9 +44,20 @@ public sealed class PipelineEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(settings);
-        var store = await MetadataStore.OpenAsync(settings.Metadata, time, cancellationToken).ConfigureAwait(false);
+        // A process that runs nodes pays their first hop's first-use costs now, beside the rest of the start (EngineWarmup).
+        var warmup = settings.Runner.RunWorkers ? EngineWarmup.StartSerializerAsync(PipelineRuntime.QueueOf(pipeline)) : Task.CompletedTask;
+        MetadataStore store;
+        try
+        {
+            store = await MetadataStore.OpenAsync(settings.Metadata, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await warmup.ConfigureAwait(false);
+            throw;
+        }
+
         var stopping = new CancellationTokenSource();
-        var warmup = Task.CompletedTask;
         try
         {
             var storage = CreateStorage(settings.Metadata);
@@ -61,8 +72,7 @@ public sealed class PipelineEngine : IAsyncDisposable
             BackgroundJobServer? server = null;
             if (settings.Runner.RunWorkers)
             {
-                // This process runs nodes: their first hop's first-use costs are paid now, beside the rest of the start.
-                warmup = EngineWarmup.StartAsync(runtime, stopping.Token);
+                warmup = Task.WhenAll(warmup, EngineWarmup.StartLedgerAsync(runtime, stopping.Token));
                 server = new BackgroundJobServer(
                     new BackgroundJobServerOptions
                     {

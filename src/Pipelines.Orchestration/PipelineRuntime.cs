@@ -57,7 +57,14 @@ public sealed class PipelineRuntime
     public Action<string> Log { get; }
 
     /// <summary>The Hangfire queue of this pipeline: workers of another pipeline never fetch its jobs.</summary>
-    public string Queue => Pipeline.Name.Replace('-', '_');
+    public string Queue => QueueOf(Pipeline);
+
+    /// <summary>The Hangfire queue of <paramref name="pipeline"/> (Hangfire queue names take no '-').</summary>
+    public static string QueueOf(Pipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return pipeline.Name.Replace('-', '_');
+    }
 
     /// <summary>
     /// Whether job ids are recorded so recovery can find nodes enqueued in our tables but never given a job (a crash between
