@@ -173,7 +173,7 @@ public static class PipelineSuite
             ],
             new Dictionary<string, string> { ["s"] = "0.000", ["share of wall %"] = "0.0", ["× native"] = "0.00" });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cold: wall from the metadata store (run context CreatedAt → last EndedAt); stopwatch StartRunAsync → WaitAsync returned {cold.StopwatchSeconds:0.000} s " +
+            $"cold: wall from the metadata store (run context CreatedAt → last EndedAt); stopwatch from before the engine starts until WaitAsync returned {cold.StopwatchSeconds:0.000} s (engine start included) " +
             $"(WaitAsync polls every 50 ms). Component durations are each execution's StartedAt → EndedAt; ExampleValidator runs beside Transform, so the tax is " +
             $"wall − the time at least one component ran (the union of their intervals): hops, scheduling and the run's start."));
         Console.WriteLine("peak = VmHWM during the cold run (engine start → run end), reset after a full GC and malloc_trim at its start; " +
