@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Pipelines.Data;
 
 namespace Pipelines.Components;
@@ -11,7 +12,8 @@ public sealed partial class TrainerExecutor
     /// transformed on the fly (so the C API engine can transform row ranges on several cores).</summary>
     private sealed record TrainingSplits(IDataView Train, IDataView? Eval, ColumnarTable? RawTrain, bool Materialized);
 
-    private static async Task<TrainingSplits> LoadSplitsAsync(MLContext ml, Examples examples, ITransformer graph, TrainerOptions options, CancellationToken cancellationToken)
+    private static async Task<TrainingSplits> LoadSplitsAsync(MLContext ml, Examples examples, Task<(ITransformer Graph, DataViewSchema RawSchema)> graphLoading,
+        TrainerOptions options, CancellationToken cancellationToken)
     {
         var splits = examples.SplitNames;
         var hasEval = options.EvalSplit != options.TrainSplit && splits.Contains(options.EvalSplit);
@@ -31,8 +33,14 @@ public sealed partial class TrainerExecutor
                 $"nor raw examples (no {ColumnarFormat.ManifestFileName} in '{examples.SplitUri(options.TrainSplit)}'). Wire transform.Outputs.TransformedExamples, or exampleGen.Outputs.Examples with a Transform whose Materialize = false.");
         }
 
-        var rawTrain = await ColumnarFormat.ReadAsync(examples.SplitUri(options.TrainSplit), cancellationToken).ConfigureAwait(false);
-        var rawEval = hasEval ? await ColumnarFormat.ReadAsync(examples.SplitUri(options.EvalSplit), cancellationToken).ConfigureAwait(false) : null;
+        var trainReading = Task.Run(() => ColumnarFormat.ReadAsync(examples.SplitUri(options.TrainSplit), cancellationToken), cancellationToken);
+        var evalReading = hasEval
+            ? Task.Run(() => ColumnarFormat.ReadAsync(examples.SplitUri(options.EvalSplit), cancellationToken), cancellationToken)
+            : Task.FromResult<ColumnarTable?>(null)!;
+        await ((Task)Task.WhenAll(trainReading, evalReading)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var rawTrain = await trainReading.ConfigureAwait(false);
+        var rawEval = await evalReading.ConfigureAwait(false);
+        var graph = (await graphLoading.ConfigureAwait(false)).Graph;
         return new TrainingSplits(
             ApplyGraph(graph, rawTrain, examples, options.TrainSplit),
             rawEval is null ? null : ApplyGraph(graph, rawEval, examples, options.EvalSplit),

@@ -78,8 +78,20 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             }
         };
 
-        var graph = LoadGraph(ml, graphArtifact, out var rawSchema);
-        var loaded = await LoadSplitsAsync(ml, examples, graph, options, cancellationToken).ConfigureAwait(false);
+        // The graph is loaded while the splits are read (the raw ones on their own threads too).
+        var graphLoading = Task.Run(() => (Graph: LoadGraph(ml, graphArtifact, out var raw), RawSchema: raw), cancellationToken);
+        TrainingSplits loaded;
+        try
+        {
+            loaded = await LoadSplitsAsync(ml, examples, graphLoading, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ((Task)graphLoading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        var (graph, rawSchema) = await graphLoading.ConfigureAwait(false);
         var (train, eval) = (loaded.Train, loaded.Eval);
         if (!loaded.Materialized)
         {
