@@ -2,9 +2,12 @@
 # docker build --build-arg PIPELINE=penguin -t pipelines/penguin .
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG PIPELINE=penguin
+ARG TARGETARCH=amd64
 WORKDIR /src
 COPY . .
-RUN dotnet publish pipelines/${PIPELINE}/${PIPELINE}.csproj -c Release -o /app
+# ReadyToRun: precompiled code, so each CLI command and worker starts ~0.7 s sooner (README, "PostgreSQL and many workers").
+RUN dotnet publish pipelines/${PIPELINE}/${PIPELINE}.csproj -c Release -o /app \
+    -r linux-$([ "$TARGETARCH" = "arm64" ] && echo arm64 || echo x64) --self-contained false -p:PublishReadyToRun=true
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0
 ARG PIPELINE=penguin
