@@ -53,6 +53,34 @@ public sealed class RunnerScenarioTests
     [SkippableTheory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.Postgres)]
+    public async Task StartAndDispose_EngineWarmUp_WritesNothingAndTheFirstRunStillRunsEveryNode(StoreKind kind)
+    {
+        using var temp = new TempDirectory();
+        var metadata = await EngineFactory.MetadataAsync(kind, temp.Path);
+        var (pipeline, a, b, c, d) = Diamond();
+
+        // An engine that starts (warming the claim path on an execution that does not exist) and stops at once.
+        await using (await EngineFactory.StartAsync(pipeline, metadata, temp.Path))
+        {
+        }
+
+        await using var engine = await EngineFactory.StartAsync(pipeline, metadata, temp.Path);
+        await using (var db = engine.Store.CreateContext())
+        {
+            Assert.Equal(0, await db.Executions.CountAsync());
+            Assert.Equal(0, await db.Contexts.CountAsync(x => x.Kind == ContextKind.Run));
+            Assert.Equal(0, await db.Artifacts.CountAsync());
+        }
+
+        var progress = await RunAsync(engine);
+
+        Assert.Equal(RunState.Succeeded, progress.State);
+        Assert.Equal([1, 1, 1, 1], new[] { a.Executions, b.Executions, c.Executions, d.Executions });
+    }
+
+    [SkippableTheory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
     public async Task Run_Unchanged_SecondRunIsFullyCachedAndSaysFromWhichRun(StoreKind kind)
     {
         using var temp = new TempDirectory();
