@@ -11,11 +11,13 @@ namespace Pipelines.Components;
 /// <remarks>
 /// Layout of the output: <c>hyperparameters.json</c> (option name → value, incl. <c>NumberOfIterations</c>, read by the
 /// Trainer's <c>hyperparameters</c> input) and <c>trials.json</c> (every trial: round, parameters, iterations, metric,
-/// seconds, worker, error). Properties: <c>metric</c>, <c>best_value</c>, <c>trials</c>.
+/// seconds, worker, error). Properties: <c>metric</c>, <c>best_value</c>, <c>trials</c>. The examples input takes what the
+/// Trainer takes: Transform's transformed examples, or the raw examples after a Transform with
+/// <see cref="TransformOptions.Materialize"/> = false (every trial then transforms them again: materialize when tuning).
 /// </remarks>
 public sealed class Tuner : Component<TunerOptions>
 {
-    /// <summary>Wires the Tuner to the Transform outputs it trains on.</summary>
+    /// <summary>Wires the Tuner to the examples (transformed, or raw with the graph) and the transform graph it trains on.</summary>
     public Tuner(
         Channel<Examples> transformedExamples,
         Channel<TransformGraph> transformGraph,
