@@ -30,16 +30,28 @@ public sealed class EvaluatorExecutor : IExecutor<EvaluatorOptions>
             throw new DataValidationException($"Ranking evaluation needs the group (query) column: set EvaluatorOptions.GroupColumn (model artifact {model.Id} has no 'group' property).");
         }
 
-        var table = await LoadSplitAsync(examples, options.EvalSplit, options.SliceColumns, cancellationToken).ConfigureAwait(false);
         var spec = new ScoringSpec(task, label, groupColumn, options.PositiveClass ?? model.GetString("positive_class"),
             options.PositiveAbove ?? model.GetDouble("positive_above"));
         var warnings = new List<EvaluationWarning>();
 
+        // The candidate is loaded (and its compiled trees checked) while the eval split is read.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var candidateScorer = ModelScorer.Load(model, spec, SliceMetrics.CandidateRole);
+        var loading = Task.Run(() => ModelScorer.Load(model, spec, SliceMetrics.CandidateRole), cancellationToken);
+        ColumnarTable table;
+        try
+        {
+            table = await LoadSplitAsync(examples, options.EvalSplit, options.SliceColumns, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ((Task)loading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        var candidateScorer = await loading.ConfigureAwait(false);
         var loadSeconds = clock.Elapsed.TotalSeconds;
         var candidate = candidateScorer.Score(table);
-        context.Log($"Loaded the candidate in {loadSeconds:0.00} s and scored {table.RowCount} rows in {clock.Elapsed.TotalSeconds - loadSeconds:0.00} s.");
+        context.Log($"Read the eval split and loaded the candidate in {loadSeconds:0.00} s; scored {table.RowCount} rows in {clock.Elapsed.TotalSeconds - loadSeconds:0.00} s.");
         AddLabelWarnings(candidate, table.RowCount, label, SliceMetrics.CandidateRole, warnings);
 
         Predictions? baseline = null;
