@@ -49,7 +49,9 @@ internal sealed class ComponentTrainer : ITrainerUnderTest, IDisposable
             var dir = Path.Combine(examplesDir, "Split-" + name);
             Directory.CreateDirectory(dir);
             await using var stream = File.Create(Path.Combine(dir, Transform.DataFileName));
-            _ml.Data.SaveAsBinary(graph.Transform(view), stream, keepHidden: false);
+            // Transform's own writer (uncompressed blocks, deterministic order), not SaveAsBinary's Deflate: the same bytes a
+            // materializing Transform writes, hence the same read cost for the Trainer.
+            IdvWriter.Save(_ml, graph.Transform(view), stream);
         }
 
         _examples = (Examples)Artifact.Create(typeof(Examples), 3, examplesDir, new Dictionary<string, JsonElement>
