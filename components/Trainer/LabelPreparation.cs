@@ -59,10 +59,15 @@ internal sealed class LabelPreparation
     /// <summary>Plans the preparation from a scan of the train split's label.</summary>
     /// <exception cref="DataValidationException">The label does not fit the task; the message names the column, its values
     /// and what to change.</exception>
-    public static LabelPreparation Create(MLContext ml, IDataView train, string label, TrainerOptions options)
+    /// <param name="ml">The context.</param>
+    /// <param name="train">The train split.</param>
+    /// <param name="label">The label column.</param>
+    /// <param name="options">The Trainer's options.</param>
+    /// <param name="scan">The label's scan when already made (from the raw column), else it is scanned here.</param>
+    public static LabelPreparation Create(MLContext ml, IDataView train, string label, TrainerOptions options, LabelScan? scan = null)
     {
         var column = train.Schema[label];
-        var scan = LabelScan.Run(train, column);
+        scan ??= LabelScan.Run(train, column);
         var type = column.Type;
         var available = scan.Rows - scan.Missing;
         if (available == 0)

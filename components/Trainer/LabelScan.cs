@@ -93,6 +93,28 @@ internal sealed record LabelScan(long Rows, long Missing, IReadOnlyList<string> 
         }
     }
 
+    /// <summary>Scans a raw number column read straight from the examples (the graph passes the label through): the same
+    /// counts and values as <see cref="Run(IDataView, DataViewSchema.Column)"/> on it, without a cursor.</summary>
+    public static LabelScan Run(ReadOnlySpan<double> values)
+    {
+        long missing = 0;
+        var seen = new HashSet<double>();
+        var tooMany = false;
+        foreach (var v in values)
+        {
+            if (double.IsNaN(v))
+            {
+                missing++;
+            }
+            else if (!tooMany && seen.Add(v) && seen.Count > MaxNumericValues)
+            {
+                tooMany = true;
+            }
+        }
+
+        return new LabelScan(values.Length, missing, [], [.. seen.Order()], tooMany);
+    }
+
     private static Func<double> NumberGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
         var raw = column.Type.RawType;

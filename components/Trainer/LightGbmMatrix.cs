@@ -157,6 +157,69 @@ internal sealed class LightGbmMatrix
         return new LightGbmMatrix(values, labels, (int)rows, columns, []);
     }
 
+    /// <summary>
+    /// Reads raw rows through a compiled featurizer (<see cref="FeatureRows"/>, checked equal to the graph) on
+    /// <paramref name="threads"/> threads straight into one matrix: the same matrix as <see cref="Read"/> over the graph's view
+    /// with <paramref name="rawLabel"/>, without ML.NET's per-row cursors. Rows whose label is missing are skipped.
+    /// </summary>
+    public static LightGbmMatrix ReadCompiled(FeatureRows rows, double[] rawLabels, RawLabelRule rawLabel, LightGbmFeatureLayout layout, int threads,
+        CancellationToken cancellationToken)
+    {
+        var count = rows.Table.RowCount;
+        var columns = layout.Columns;
+
+        // Labels first (cheap): a row's place in the matrix is its rank among the rows with a label.
+        var labels = new float[count];
+        var kept = 0;
+        for (var r = 0; r < count; r++)
+        {
+            var label = rawLabel.Label(rawLabels[r]);
+            if (!float.IsNaN(label))
+            {
+                labels[kept++] = label;
+            }
+        }
+
+        if ((long)kept * columns > int.MaxValue)
+        {
+            throw new DataValidationException($"The split has more rows than LightGBM's C API takes in one matrix ({kept} rows × {columns} columns).");
+        }
+
+        var values = GC.AllocateUninitializedArray<float>(kept * columns);
+        var ranges = Math.Max(1, Math.Min(4 * Math.Max(1, threads), count / 65_536));
+        var size = (count + ranges - 1) / Math.Max(1, ranges);
+        var firstRow = new int[ranges + 1];
+        for (int i = 0, r = 0, place = 0; i < ranges; i++)
+        {
+            firstRow[i] = place;
+            for (var end = Math.Min(count, r + size); r < end; r++)
+            {
+                place += float.IsNaN(rawLabel.Label(rawLabels[r])) ? 0 : 1;
+            }
+        }
+
+        Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken }, i =>
+        {
+            var reader = rows.CreateReader();
+            var slots = new int[rows.Featurizer.MaxEntries];
+            var slotValues = new float[rows.Featurizer.MaxEntries];
+            var place = firstRow[i];
+            for (int r = i * size, end = Math.Min(count, r + size); r < end; r++)
+            {
+                if (float.IsNaN(rawLabel.Label(rawLabels[r])))
+                {
+                    continue;
+                }
+
+                var n = reader.Read(r, slots, slotValues);
+                CollapseSparse(slots.AsSpan(0, n), slotValues.AsSpan(0, n), layout, values.AsSpan(place * columns, columns));
+                place++;
+            }
+        });
+
+        return new LightGbmMatrix(values, labels, kept, columns, []);
+    }
+
     /// <summary>One feature vector into its LightGBM columns.</summary>
     internal static void Collapse(in VBuffer<float> vector, LightGbmFeatureLayout layout, Span<float> row)
     {
@@ -192,12 +255,19 @@ internal sealed class LightGbmMatrix
             return;
         }
 
+        CollapseSparse(vector.GetIndices(), slotValues, layout, row);
+    }
+
+    /// <summary>A sparse feature vector (ascending slots; the others are 0) into its LightGBM columns.</summary>
+    internal static void CollapseSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> slotValues, LightGbmFeatureLayout layout, Span<float> row)
+    {
+        var starts = layout.ColumnStarts;
+        var categorical = layout.IsCategorical;
         for (var c = 0; c < row.Length; c++)
         {
             row[c] = categorical[c] ? -1 : 0;
         }
 
-        var indices = vector.GetIndices();
         var slotColumn = layout.SlotColumn;
         for (var i = 0; i < indices.Length; i++)
         {

@@ -71,9 +71,12 @@ internal sealed class RawLabelRule
             };
         }
 
-        var above = _positiveAbove;
-        return above is { } threshold
-            ? () => read() is var v && double.IsNaN(v) ? float.NaN : v > threshold ? 1f : 0f
-            : () => (float)read();
+        return () => Label(read());
     }
+
+    /// <summary>The label of a raw number: 0/1 or the value; NaN when missing (skip the row).</summary>
+    public float Label(double value) =>
+        _positiveAbove is not { } threshold ? (float)value
+        : double.IsNaN(value) ? float.NaN
+        : value > threshold ? 1f : 0f;
 }

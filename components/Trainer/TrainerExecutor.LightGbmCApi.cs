@@ -51,6 +51,8 @@ public sealed partial class TrainerExecutor
         var rule = RawLabelRule.For(raw.Train.Schema[raw.Label], options);
         var train = rule is null
             ? LightGbmMatrix.Read(trainPrepared, options.FeatureColumn, layout, long.MaxValue, cancellationToken)
+            : raw.TrainFeatures is { } compiled && compiled.Table[rule.Column] is Pipelines.Data.NumericColumn rawLabels
+            ? LightGbmMatrix.ReadCompiled(compiled, rawLabels.Values, rule, layout, threads, cancellationToken)
             : raw.TrainRanges is { } ranges
             ? LightGbmMatrix.ReadRanges(ranges, options.FeatureColumn, layout, rule, threads, cancellationToken)
             : LightGbmMatrix.Read(raw.Train, options.FeatureColumn, layout, long.MaxValue, cancellationToken, rule);
@@ -69,7 +71,7 @@ public sealed partial class TrainerExecutor
                 $"{nameof(LightGbmOptions)}.{nameof(LightGbmOptions.EarlyStoppingRound)} needs eval rows, and the eval split '{options.EvalSplit}' has none with a label.");
         }
 
-        log($"Read {train.Rows} train{(valid is null ? "" : $" and {valid.Rows} eval")} rows into {layout.Columns} LightGBM columns ({layout.SlotCount} feature slots, {layout.CategoricalColumns.Count()} categorical){(rule is not null && raw.TrainRanges is { Count: var rangeCount } ? $", the raw train rows through the graph as {rangeCount} row ranges on {threads} threads," : "")} in {stage.Elapsed.TotalSeconds:F2} s.");
+        log($"Read {train.Rows} train{(valid is null ? "" : $" and {valid.Rows} eval")} rows into {layout.Columns} LightGBM columns ({layout.SlotCount} feature slots, {layout.CategoricalColumns.Count()} categorical){(rule is null ? "" : raw.TrainFeatures is not null ? $", the raw train rows through the compiled graph on {threads} threads," : raw.TrainRanges is { Count: var rangeCount } ? $", the raw train rows through the graph as {rangeCount} row ranges on {threads} threads," : "")} in {stage.Elapsed.TotalSeconds:F2} s.");
         if (train.Rows == 0)
         {
             throw new DataValidationException($"The train split '{options.TrainSplit}' has no rows with a label to train on.");
@@ -307,6 +309,9 @@ public sealed partial class TrainerExecutor
     {
         /// <summary><see cref="Train"/> as consecutive row ranges to read on several cores, or null (see <c>TrainRanges</c>).</summary>
         public IReadOnlyList<IDataView>? TrainRanges { get; init; }
+
+        /// <summary>The raw train rows through the compiled graph (see <c>CompiledTrain</c>), or null.</summary>
+        public FeatureRows? TrainFeatures { get; init; }
     }
 
     /// <summary>What the C API engine adds to the Model artifact and the training log.</summary>

@@ -120,8 +120,11 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             context.Log($"Converting '{options.FeatureColumn}' ({feature.Type}) to float inside the model.");
         }
 
+        // Raw examples for the C API engine: the graph compiled to array reads when it can be (and checked equal to it).
+        var compiledTrain = algorithm is LightGbmOptions { Engine: not LightGbmEngine.MlNetTrainer } ? CompiledTrain(loaded, graph, featureConversion, options, label, context.Log) : null;
         var stage = Stopwatch.StartNew();
-        var labels = LabelPreparation.Create(ml, train, label, options);
+        var labels = LabelPreparation.Create(ml, train, label, options,
+            compiledTrain is not null && compiledTrain.Table[label] is Pipelines.Data.NumericColumn rawLabel ? LabelScan.Run(rawLabel.Values) : null);
         var trainPrepared = labels.PrepareTrain(ml, train);
         var evalPrepared = eval is null ? null : labels.PrepareEval(ml, eval);
         var trainRows = labels.Scan.Rows - labels.Scan.Missing;
@@ -143,7 +146,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
                 var layout = NativeLayout(lightGbm, trainPrepared.Schema[options.FeatureColumn], trainRows, out var why);
                 if (layout is not null)
                 {
-                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label) { TrainRanges = TrainRanges(loaded, graph, featureConversion, options, threads) }, trainPrepared, evalPrepared, context.Log, cancellationToken);
+                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label) { TrainFeatures = compiledTrain, TrainRanges = compiledTrain is null ? TrainRanges(loaded, graph, featureConversion, options, threads) : null }, trainPrepared, evalPrepared, context.Log, cancellationToken);
                 }
                 else
                 {

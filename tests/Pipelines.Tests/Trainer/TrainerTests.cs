@@ -215,16 +215,17 @@ public sealed class TrainerTests
     }
 
     [Theory]
-    [InlineData(TrainingTask.Regression, "LightGbm", 500)]
-    [InlineData(TrainingTask.Regression, "LightGbm", 250_000)] // 5 ranges of 50,000 rows, read by the C API engine on 2 threads
-    [InlineData(TrainingTask.BinaryClassification, "LightGbm", 500)] // a text label: no raw label rule, one cursor
-    [InlineData(TrainingTask.BinaryClassification, "FastTree", 500)]
-    public async Task ExecuteAsync_RawExamplesWithTheGraph_TrainTheSameModelAsTheTransformedExamples(TrainingTask task, string trainer, int rows)
+    [InlineData(TrainingTask.Regression, "LightGbm", 500, "compiled")]
+    [InlineData(TrainingTask.Regression, "LightGbm", 250_000, "compiled")] // 4 ranges, read by the C API engine on 2 threads
+    [InlineData(TrainingTask.Regression, "LightGbm", 250_000, "ranges")] // double features converted in the model: not compiled; 5 ranges of 50,000 rows
+    [InlineData(TrainingTask.BinaryClassification, "LightGbm", 500, "cursor")] // a text label: no raw label rule, one cursor
+    [InlineData(TrainingTask.BinaryClassification, "FastTree", 500, "cursor")]
+    public async Task ExecuteAsync_RawExamplesWithTheGraph_TrainTheSameModelAsTheTransformedExamples(TrainingTask task, string trainer, int rows, string read)
     {
         var binary = task == TrainingTask.BinaryClassification;
         using var harness = binary
             ? await CreateAsync(BinaryData(rows, 1), BinaryData(200, 2), Schema("label", FeatureType.String))
-            : await CreateAsync(RegressionData(rows, 1), RegressionData(200, 2), Schema("y", FeatureType.Float));
+            : await CreateAsync(RegressionData(rows, 1), RegressionData(200, 2), Schema("y", FeatureType.Float), read == "ranges" ? typeof(DoubleFeaturesPreprocessing) : null);
         TrainerAlgorithm algorithm = trainer == "FastTree"
             ? new FastTreeOptions { NumberOfTrees = 20, NumberOfThreads = 2 }
             : new LightGbmOptions { NumberOfIterations = 20, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2 };
@@ -234,9 +235,34 @@ public sealed class TrainerTests
         var (fromRaw, log) = await harness.TrainAsync(options, onRawExamples: true);
 
         Assert.Contains(log, l => l.Contains($"Examples {harness.Raw.Id} are raw: the transform graph is applied while they are read", StringComparison.Ordinal));
-        Assert.Equal(rows >= 100_000, log.Any(l => l.Contains("the raw train rows through the graph as 5 row ranges on 2 threads", StringComparison.Ordinal)));
+        Assert.Equal(read == "ranges", log.Any(l => l.Contains("the raw train rows through the graph as 5 row ranges on 2 threads", StringComparison.Ordinal)));
+        Assert.Equal(read == "compiled" && trainer == "LightGbm", log.Any(l => l.Contains("the raw train rows through the compiled graph on 2 threads", StringComparison.Ordinal)));
         Assert.Equal(fromTransformed.GetInt64("train_rows"), fromRaw.GetInt64("train_rows"));
         var eval = WithoutColumn(harness.Eval, binary ? "label" : "y");
+        Assert.Equal(Scores(Score(fromTransformed, eval, out _)), Scores(Score(fromRaw, eval, out _)));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RawFlightsLikeExamplesThroughTheCompiledGraph_TrainTheSameModelAsTheTransformedExamples()
+    {
+        // Date parts, one-hot airports with missing and unseen values, a numeric label with PositiveAbove, 3 row ranges.
+        using var harness = await CreateAsync(ModelingTestData.FlightsLike(200_000, 1), ModelingTestData.FlightsLike(2_000, 2, unseen: true),
+            new DataSchema([new FeatureSchema("date", FeatureType.Float), new FeatureSchema("distance", FeatureType.Float), new FeatureSchema("origin", FeatureType.String),
+                new FeatureSchema("destination", FeatureType.String), new FeatureSchema("delay", FeatureType.Float)], "delay"), typeof(FlightsLikePreprocessing));
+        var options = new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            PositiveAbove = 15,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 20, UseCategoricalSplit = true, NumberOfThreads = 2 },
+        };
+
+        var (fromTransformed, _) = await harness.TrainAsync(options);
+        var (fromRaw, log) = await harness.TrainAsync(options, onRawExamples: true);
+
+        Assert.Contains(log, l => l.Contains("The raw train rows go through the graph compiled to array reads", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Contains("200000 train and 2000 eval rows into 7 LightGBM columns (85 feature slots, 2 categorical), the raw train rows through the compiled graph", StringComparison.Ordinal));
+        Assert.Equal(fromTransformed.GetInt64("train_rows"), fromRaw.GetInt64("train_rows"));
+        var eval = WithoutColumn(harness.Eval, "delay");
         Assert.Equal(Scores(Score(fromTransformed, eval, out _)), Scores(Score(fromRaw, eval, out _)));
     }
 

@@ -52,6 +52,34 @@ internal static class ModelingTestData
         return Table(Numeric("x1", x1), Numeric("x2", x2), Text("island", [.. labels.Select(_ => "Dream")]), Text("label", labels));
     }
 
+    /// <summary>
+    /// Flights-like rows for <see cref="FlightsLikePreprocessing"/>: a timestamp 'date', 'distance', airports 'origin' and
+    /// 'destination' (40 codes; 'Z…' codes only when <paramref name="unseen"/>), 'delay' in minutes depending on all of them; about
+    /// 2 % of every feature missing, and a few timestamps out of DateTime's range.
+    /// </summary>
+    public static ColumnarTable FlightsLike(int rows, int seed, bool unseen = false)
+    {
+        var random = new Random(seed);
+        var date = new double[rows];
+        var distance = new double[rows];
+        var origin = new string?[rows];
+        var destination = new string?[rows];
+        var delay = new double[rows];
+        string Airport(int i) => (unseen && i % 7 == 0 ? "Z" : "A") + ((char)('A' + (i % 20))) + ((char)('A' + (i / 20 % 2)));
+        for (var i = 0; i < rows; i++)
+        {
+            var o = random.Next(40);
+            date[i] = random.NextDouble() < 0.02 ? double.NaN : random.NextDouble() < 0.005 ? 1e12 : 1_600_000_000 + (random.NextDouble() * 3e7);
+            distance[i] = random.NextDouble() < 0.02 ? double.NaN : Math.Round(100 + (random.NextDouble() * 2500));
+            origin[i] = random.NextDouble() < 0.02 ? null : Airport(o);
+            destination[i] = random.NextDouble() < 0.02 ? null : Airport(random.Next(40));
+            var hour = double.IsNaN(date[i]) ? 12 : date[i] / 3600 % 24;
+            delay[i] = (o % 5 * 6) + (hour > 17 ? 10 : 0) + ((double.IsNaN(distance[i]) ? 0 : distance[i]) / 200) + (Normal(random) * 8);
+        }
+
+        return Table(Numeric("date", date), Numeric("distance", distance), Text("origin", origin), Text("destination", destination), Numeric("delay", delay));
+    }
+
     /// <summary>Regression: 'y' = 3 x1 - 2 x2 + noise.</summary>
     public static ColumnarTable RegressionData(int rows, int seed)
     {

@@ -64,3 +64,17 @@ public sealed class PreprocessingWithoutDefaultConstructor(int factor) : IPrepro
 
     public IEstimator<ITransformer> Build(MLContext mlContext, PreprocessingContext context) => throw new NotSupportedException();
 }
+
+/// <summary>The flights pipeline's preprocessing over <see cref="ModelingTestData.FlightsLike"/>: date parts, distance as float,
+/// one-hot airports, concatenated.</summary>
+public sealed class FlightsLikePreprocessing : IPreprocessing
+{
+    public IEstimator<ITransformer> Build(MLContext mlContext, PreprocessingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return DateParts.Estimator(mlContext, "date")
+            .Append(mlContext.Transforms.Conversion.ConvertType("distance_f", "distance", DataKind.Single))
+            .Append(mlContext.Transforms.Categorical.OneHotEncoding([new("origin_onehot", "origin"), new("destination_onehot", "destination")]))
+            .Append(mlContext.Transforms.Concatenate("Features", "date_hour", "date_weekday", "date_month", "date_day", "distance_f", "origin_onehot", "destination_onehot"));
+    }
+}
