@@ -51,7 +51,7 @@ public sealed class EvaluatorExecutor : IExecutor<EvaluatorOptions>
         var candidateScorer = await loading.ConfigureAwait(false);
         var loadSeconds = clock.Elapsed.TotalSeconds;
         var candidate = candidateScorer.Score(table);
-        context.Log($"Read the eval split and loaded the candidate in {loadSeconds:0.00} s; scored {table.RowCount} rows in {clock.Elapsed.TotalSeconds - loadSeconds:0.00} s.");
+        context.Log($"Read the eval split and loaded the candidate in {loadSeconds:0.00} s; scored {table.RowCount} rows in {clock.Elapsed.TotalSeconds - loadSeconds:0.00} s with {candidate.ScoredBy}.");
         AddLabelWarnings(candidate, table.RowCount, label, SliceMetrics.CandidateRole, warnings);
 
         Predictions? baseline = null;

@@ -48,6 +48,10 @@ internal sealed class Predictions
     /// <summary>Ranking: the group id of each row.</summary>
     public int[] Groups { get; set; }
 
+    /// <summary>How the rows were scored, for the log: the compiled featurizer and trees, ML.NET's featurizer and the compiled
+    /// trees, or the model's own chain.</summary>
+    public string ScoredBy { get; set; } = "the model's ML.NET chain";
+
     /// <summary>Rows without a label.</summary>
     public int MissingLabels { get; set; }
 

@@ -61,6 +61,40 @@ public sealed class TreeEnsembleFastPath
     }
 
     /// <summary>
+    /// Scores a sparse feature vector given as ascending (slot, value) entries, the others 0 (what
+    /// <see cref="FeatureRowReader.Read"/> writes). <paramref name="dense"/> must be all zeros and is left so;
+    /// <paramref name="positive"/> is scratch. False when a value is missing (NaN): ML.NET must score that row.
+    /// </summary>
+    public bool TryScore(ReadOnlySpan<int> slots, ReadOnlySpan<float> values, float[] dense, int[] positive, out float score)
+    {
+        ArgumentNullException.ThrowIfNull(dense);
+        ArgumentNullException.ThrowIfNull(positive);
+        var on = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i]))
+            {
+                score = float.NaN;
+                return false;
+            }
+
+            dense[slots[i]] = values[i];
+            if (values[i] > 0f)
+            {
+                positive[on++] = slots[i];
+            }
+        }
+
+        score = (float)Trees.Evaluate(dense, positive.AsSpan(0, on));
+        foreach (var slot in slots)
+        {
+            dense[slot] = 0f;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Writes a feature vector into <paramref name="dense"/> and the slots above zero, ascending, into the first
     /// <paramref name="on"/> places of <paramref name="positive"/> (what <see cref="CompiledTreeEnsemble"/> walks); false when a
     /// value is missing (NaN).

@@ -65,6 +65,35 @@ public sealed class ModelScorerTests : IDisposable
         Assert.Equal(reference.MissingLabels, compiled.MissingLabels);
     }
 
+    [Theory]
+    [InlineData("LightGbm")]
+    [InlineData("FastTree")]
+    public void Score_CompiledFeaturizerAndTrees_EqualTheModelsOwnChainIncludingMissingAndUnseenValues(string trainer)
+    {
+        var ml = new MLContext(seed: 1);
+        var train = Pipelines.Tests.Transform.ModelingTestData.FlightsLike(3_000, 1);
+        var view = new ColumnarDataView(train);
+        var labeled = ml.Transforms.Expression("Label", "delay => delay > 15", "delay").Fit(view).Transform(view);
+        var graph = new Pipelines.Tests.Transform.FlightsLikePreprocessing().Build(ml, null!).Fit(view);
+        ITransformer predictor = trainer == "LightGbm"
+            ? ml.BinaryClassification.Trainers.LightGbm(new Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer.Options { NumberOfIterations = 20, NumberOfThreads = 1 }).Fit(graph.Transform(labeled))
+            : ml.BinaryClassification.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer.Options { NumberOfTrees = 20, NumberOfThreads = 1 }).Fit(graph.Transform(labeled));
+        var model = SaveModel(ml, new Microsoft.ML.Data.TransformerChain<ITransformer>(graph, predictor), view.Schema, _directory, 1, "BinaryClassification", "delay");
+        var eval = Pipelines.Tests.Transform.ModelingTestData.FlightsLike(100_000, 2, unseen: true);
+        var spec = new ScoringSpec(EvaluationTask.BinaryClassification, "delay", null, null, PositiveAbove: 15);
+
+        var compiled = ModelScorer.Load(model, spec, "candidate").Score(eval);
+        var reference = ModelScorer.Load(model, spec, "candidate", compiledTrees: false).Score(eval);
+
+        Assert.Equal("the compiled featurizer and trees", compiled.ScoredBy);
+        Assert.Equal("the model's ML.NET chain", reference.ScoredBy);
+        Assert.Equal(reference.Scores, compiled.Scores);
+        Assert.Equal(reference.Probabilities, compiled.Probabilities);
+        Assert.Equal(reference.Predicted, compiled.Predicted);
+        Assert.Equal(reference.Labels, compiled.Labels);
+        Assert.Equal(reference.MissingLabels, compiled.MissingLabels);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))
