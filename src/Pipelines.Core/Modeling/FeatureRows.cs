@@ -23,6 +23,10 @@ public sealed class FeatureRows
     /// <summary>The raw rows.</summary>
     public ColumnarTable Table { get; }
 
+    /// <summary>The text dictionaries the bound parts read (a table gathered or permuted from this one shares them).</summary>
+    public IReadOnlyList<string[]> Dictionaries =>
+        [.. Featurizer.Parts.OfType<OneHotPart>().Select(p => ((TextColumn)Table[p.Column]).Dictionary).Distinct()];
+
     /// <summary>A reader for one thread.</summary>
     public FeatureRowReader CreateReader() => new(_parts);
 
