@@ -59,7 +59,8 @@ public static class PipelineSuite
         Directory.CreateDirectory(root);
         try
         {
-            var (pipeline, trainerId, evaluatorId) = Build(arguments.MaterializeTransform);
+            var (pipeline, trainer, evaluatorId) = Build(arguments.MaterializeTransform);
+            var trainerId = trainer.Id;
             var engineSettings = new EngineSettings(
                 new MetadataStoreOptions(MetadataProvider.Sqlite, $"Data Source={Path.Combine(root, "metadata.db")}"),
                 Path.Combine(root, "artifacts"), Path.Combine(root, "schemas"), new RunnerOptions());
@@ -212,8 +213,7 @@ public static class PipelineSuite
             "uses ExampleGen's 2:1 split of the same file and the Evaluator scores ExampleGen's eval split (similar sizes). The pipeline's Trainer " +
             "sees origin/destination one-hot encoded by FlightsPreprocessing (ML.NET categorical slot ranges, collapsed back to one LightGBM categorical column each), native sees integer categoricals. " +
             "train_seconds = the Trainer's own fit wall time (Model artifact property), not the node's duration. " +
-            "The pipeline's LightGbmOptions set iterations 100, leaves 31, lr 0.1, min data 20, categorical split; threads, seed and the " +
-            $"other settings are the Trainer's defaults (native LightGBM's: bin sample 200,000 rows; the native run here uses {settings.BinSampleCount:N0}, set by --bin-sample).");
+            $"The pipeline's LightGbmOptions (FlightsModeling): {PipelineLightGbm()}; the other settings are the Trainer's defaults (native LightGBM's).");
 
         return
         [
@@ -240,11 +240,19 @@ public static class PipelineSuite
         return (timed[timed.Count / 2], runs[^1].Auc, data.Train.Rows, runs.Select(r => r.Seconds).ToList());
     }
 
+    /// <summary>The flights pipeline Trainer's LightGBM settings, read from <see cref="FlightsModeling"/> itself.</summary>
+    private static string PipelineLightGbm()
+    {
+        var a = (LightGbmOptions)Build(materializeTransform: false).Trainer.Options.Algorithm;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"iterations {a.NumberOfIterations}, leaves {a.NumberOfLeaves}, learning rate {a.LearningRate}, min data per leaf {a.MinimumExampleCountPerLeaf}, bin sample {a.BinSampleCount:N0} rows, max bin {a.MaximumBinCountPerFeature}, categorical split {a.UseCategoricalSplit}, threads {a.ResolvedThreads}, seed {a.Seed}, deterministic {a.Deterministic}");
+    }
+
     /// <summary>The nodes of <c>pipelines/flights/Program.cs</c> up to the Evaluator (<see cref="FlightsModeling"/>, the same code).</summary>
-    private static (Pipeline Pipeline, string TrainerId, string EvaluatorId) Build(bool materializeTransform)
+    private static (Pipeline Pipeline, Trainer Trainer, string EvaluatorId) Build(bool materializeTransform)
     {
         var modeling = new FlightsModeling(new PipelineParameter("input", "", "Parquet file of flights: date, delay, distance, origin, destination"), materializeTransform);
-        return (new Pipeline("flights", [.. modeling.Nodes]), modeling.Trainer.Id, modeling.Evaluator.Id);
+        return (new Pipeline("flights", [.. modeling.Nodes]), modeling.Trainer, modeling.Evaluator.Id);
     }
 
     private static async Task<RunMeasurement> MeasureAsync(PipelineEngine engine, long runId, double stopwatchSeconds)
