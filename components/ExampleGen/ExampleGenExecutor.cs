@@ -96,14 +96,13 @@ public sealed class ExampleGenExecutor : IExecutor<ExampleGenOptions>
             $"Assigned {keptRows} rows to {splitNames.Count} splits in {context.Time.GetElapsedTime(phase).TotalMilliseconds:0} ms."));
         var examples = context.Output<Examples>(ExampleGen.ExamplesPort);
 
-        // Splits are independent: gather and write them concurrently (memory copies and file writes overlap).
+        // Splits are independent: write them concurrently, each gathering its rows from the table as it writes (no copy).
         var written = await Task.WhenAll(splitNames.Select((name, s) => Task.Run(
             async () =>
             {
                 var started = context.Time.GetTimestamp();
-                var split = built.Gather(assignment[s]);
-                await ColumnarFormat.WriteAsync(split, examples.SplitUri(name), cancellationToken).ConfigureAwait(false);
-                return (Name: name, Rows: split.RowCount, Elapsed: context.Time.GetElapsedTime(started));
+                await ColumnarFormat.WriteAsync(built, assignment[s], examples.SplitUri(name), cancellationToken).ConfigureAwait(false);
+                return (Name: name, Rows: assignment[s].Length, Elapsed: context.Time.GetElapsedTime(started));
             },
             cancellationToken))).ConfigureAwait(false);
         foreach (var (name, rows, elapsed) in written)

@@ -79,6 +79,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         };
 
         // The graph is loaded while the splits are read (the raw ones on their own threads too).
+        var loadClock = Stopwatch.StartNew();
         var graphLoading = Task.Run(() => (Graph: LoadGraph(ml, graphArtifact, out var raw), RawSchema: raw), cancellationToken);
         TrainingSplits loaded;
         try
@@ -95,7 +96,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         var (train, eval) = (loaded.Train, loaded.Eval);
         if (!loaded.Materialized)
         {
-            context.Log($"Examples {examples.Id} are raw: the transform graph is applied while they are read (Transform's Materialize = false).");
+            context.Log($"Examples {examples.Id} are raw: the transform graph is applied while they are read (Transform's Materialize = false); splits read and graph loaded in {loadClock.Elapsed.TotalSeconds:F2} s.");
         }
 
         if (algorithm is LightGbmOptions { EarlyStoppingRound: > 0 } or FastTreeOptions { EarlyStoppingRound: > 0 } && eval is null)

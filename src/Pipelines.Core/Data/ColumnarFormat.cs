@@ -34,7 +34,15 @@ public static class ColumnarFormat
     };
 
     /// <summary>Writes <paramref name="table"/> into <paramref name="directory"/> (created if needed).</summary>
-    public static async Task WriteAsync(ColumnarTable table, string directory, CancellationToken cancellationToken)
+    public static Task WriteAsync(ColumnarTable table, string directory, CancellationToken cancellationToken) =>
+        WriteAsync(table, null, directory, cancellationToken);
+
+    /// <summary>
+    /// Writes the rows <paramref name="rows"/> of <paramref name="table"/> (all when null) into <paramref name="directory"/>:
+    /// the same files as writing <c>table.Gather(rows)</c>, gathered through a small buffer as they are written instead of
+    /// into a copy of the table (ExampleGen's splits: ≈ 100 MB of large-object allocations less for the 3M flights rows).
+    /// </summary>
+    public static async Task WriteAsync(ColumnarTable table, int[]? rows, string directory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         Directory.CreateDirectory(directory);
@@ -48,7 +56,7 @@ public static class ColumnarFormat
                 case NumericColumn n:
                 {
                     var file = $"c{i:D3}.f64";
-                    await WriteNumericAsync(Path.Combine(directory, file), n.Values, cancellationToken).ConfigureAwait(false);
+                    await WriteNumericAsync(Path.Combine(directory, file), n.Values, rows, cancellationToken).ConfigureAwait(false);
                     entries.Add(new ColumnManifestEntry(n.Name, n.Kind, file));
                     break;
                 }
@@ -56,7 +64,7 @@ public static class ColumnarFormat
                 case TextColumn t:
                 {
                     var file = $"c{i:D3}.txt";
-                    await WriteTextAsync(Path.Combine(directory, file), t, cancellationToken).ConfigureAwait(false);
+                    await WriteTextAsync(Path.Combine(directory, file), t, rows, cancellationToken).ConfigureAwait(false);
                     entries.Add(new ColumnManifestEntry(t.Name, ColumnKind.Text, file));
                     break;
                 }
@@ -66,7 +74,7 @@ public static class ColumnarFormat
             }
         }
 
-        var manifest = new ColumnManifest(FormatName, FormatVersion, table.RowCount, entries);
+        var manifest = new ColumnManifest(FormatName, FormatVersion, rows?.Length ?? table.RowCount, entries);
         await File.WriteAllTextAsync(Path.Combine(directory, ManifestFileName), JsonSerializer.Serialize(manifest, s_json), cancellationToken)
             .ConfigureAwait(false);
     }
@@ -126,7 +134,7 @@ public static class ColumnarFormat
     public static Task<ColumnarTable> ReadAsync(string directory, CancellationToken cancellationToken) =>
         ReadAsync(directory, null, cancellationToken);
 
-    private static async Task WriteNumericAsync(string path, double[] values, CancellationToken cancellationToken)
+    private static async Task WriteNumericAsync(string path, double[] values, int[]? rows, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
         if (!BitConverter.IsLittleEndian)
@@ -134,9 +142,39 @@ public static class ColumnarFormat
             throw new PlatformNotSupportedException("The columnar format is little-endian.");
         }
 
-        // A synchronous write of the array's own bytes: no 8-bytes-per-row copy (24 MB per 3M-row column).
-        stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+        // Synchronous writes of the array's own bytes (or of the selected rows, a buffer at a time): no per-row encoding.
+        WriteGathered(stream, values, rows);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void WriteGathered<T>(Stream stream, T[] values, int[]? rows)
+        where T : unmanaged
+    {
+        if (rows is null)
+        {
+            stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+            return;
+        }
+
+        var buffer = System.Buffers.ArrayPool<T>.Shared.Rent(16_384);
+        try
+        {
+            for (var start = 0; start < rows.Length; start += buffer.Length)
+            {
+                var count = Math.Min(buffer.Length, rows.Length - start);
+                var selected = rows.AsSpan(start, count);
+                for (var i = 0; i < selected.Length; i++)
+                {
+                    buffer[i] = values[selected[i]];
+                }
+
+                stream.Write(MemoryMarshal.AsBytes(buffer.AsSpan(0, count)));
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<T>.Shared.Return(buffer);
+        }
     }
 
     private static async Task<double[]> ReadNumericAsync(string path, int rowCount, CancellationToken cancellationToken)
@@ -154,7 +192,7 @@ public static class ColumnarFormat
         return values;
     }
 
-    private static async Task WriteTextAsync(string path, TextColumn column, CancellationToken cancellationToken)
+    private static async Task WriteTextAsync(string path, TextColumn column, int[]? rows, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
         var header = new byte[4];
@@ -168,7 +206,7 @@ public static class ColumnarFormat
             stream.Write(bytes);
         }
 
-        stream.Write(MemoryMarshal.AsBytes(column.Codes.AsSpan()));
+        WriteGathered(stream, column.Codes, rows);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,0 +1,42 @@
+using Pipelines.Data;
+
+namespace Pipelines.Tests.ExampleGen;
+
+public sealed class ColumnarFormatTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "columnar-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task WriteAsync_SelectedRows_WritesTheSameFilesAsTheGatheredTable()
+    {
+        // More rows than the write buffer (16,384), missing values in both kinds, rows out of a longer table.
+        var random = new Random(7);
+        const int Count = 40_000;
+        var numbers = Enumerable.Range(0, Count).Select(i => i % 97 == 0 ? double.NaN : random.NextDouble() * 1000).ToArray();
+        var codes = Enumerable.Range(0, Count).Select(i => i % 53 == 0 ? -1 : random.Next(3)).ToArray();
+        var table = new ColumnarTable([new NumericColumn("x", numbers, ColumnKind.Timestamp), new TextColumn("s", codes, ["a", "bé", "c"])]);
+        var rows = Enumerable.Range(0, Count).Where(i => random.NextDouble() < 0.6).ToArray();
+
+        await ColumnarFormat.WriteAsync(table.Gather(rows), Path.Combine(_root, "gathered"), CancellationToken.None);
+        await ColumnarFormat.WriteAsync(table, rows, Path.Combine(_root, "selected"), CancellationToken.None);
+
+        foreach (var file in Directory.GetFiles(Path.Combine(_root, "gathered")).Select(Path.GetFileName))
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_root, "gathered", file!)), await File.ReadAllBytesAsync(Path.Combine(_root, "selected", file!)));
+        }
+
+        var read = await ColumnarFormat.ReadAsync(Path.Combine(_root, "selected"), CancellationToken.None);
+        Assert.Equal(rows.Length, read.RowCount);
+        Assert.Equal(rows.Select(r => numbers[r]), ((NumericColumn)read["x"]).Values);
+        Assert.Equal(rows.Select(r => codes[r]), ((TextColumn)read["s"]).Codes);
+        Assert.Equal(ColumnKind.Timestamp, read["x"].Kind);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+}
