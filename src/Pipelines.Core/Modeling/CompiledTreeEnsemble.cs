@@ -19,6 +19,11 @@ public sealed class CompiledTreeEnsemble
     private readonly Node[] _nodes;
     private readonly CategoricalSplit[] _categoricalSplits;
 
+    // Disjoint slot ranges holding every categorical split (one per one-hot block, or finer): a row with at most one slot on
+    // in each range tests a categorical split with one bit lookup on that slot instead of scanning the row's slots that are on.
+    private readonly int[] _rangeLow;
+    private readonly int[] _rangeHigh;
+
     private CompiledTreeEnsemble(RegressionTreeEnsemble ensemble, int featureCount)
     {
         FeatureCount = featureCount;
@@ -65,7 +70,8 @@ public sealed class CompiledTreeEnsemble
         }
 
         _nodes = [.. nodes];
-        _categoricalSplits = [.. categoricalSplits];
+        (_rangeLow, _rangeHigh) = Ranges(categoricalSplits);
+        _categoricalSplits = [.. categoricalSplits.Select(c => c with { Range = Math.Max(0, Array.FindLastIndex(_rangeLow, low => low <= c.Low)) })];
         _leafValues = [.. leaves];
         MaxFeatureIndex = maxFeature;
     }
@@ -109,10 +115,12 @@ public sealed class CompiledTreeEnsemble
     /// <paramref name="positive"/> (ascending).</summary>
     public double Evaluate(ReadOnlySpan<float> features, ReadOnlySpan<int> positive)
     {
+        Span<int> hot = _rangeLow.Length <= 256 ? stackalloc int[_rangeLow.Length] : new int[_rangeLow.Length];
+        var oneHot = HotSlots(positive, hot);
         var sum = 0.0;
         for (var t = 0; t < _treeRoots.Length; t++)
         {
-            sum += TreeOutput(t, features, positive);
+            sum += oneHot ? TreeOutput(t, features, hot) : TreeOutput(t, features, positive);
         }
 
         return sum + Bias;
@@ -130,12 +138,101 @@ public sealed class CompiledTreeEnsemble
             throw new ArgumentException($"Room for {running.Length} scores; the ensemble has {_treeRoots.Length} trees.", nameof(running));
         }
 
+        Span<int> hot = _rangeLow.Length <= 256 ? stackalloc int[_rangeLow.Length] : new int[_rangeLow.Length];
+        var oneHot = HotSlots(positive, hot);
         var sum = 0.0;
         for (var t = 0; t < _treeRoots.Length; t++)
         {
-            sum += TreeOutput(t, features, positive);
+            sum += oneHot ? TreeOutput(t, features, hot) : TreeOutput(t, features, positive);
             running[t] = sum + Bias;
         }
+    }
+
+    /// <summary>The slot that is on in each categorical range (−1: none); false when a range has two (multi-hot rows take
+    /// the scanning walk).</summary>
+    private bool HotSlots(ReadOnlySpan<int> positive, Span<int> hot)
+    {
+        hot.Fill(-1);
+        var r = 0;
+        foreach (var slot in positive)
+        {
+            while (r < _rangeLow.Length && slot > _rangeHigh[r])
+            {
+                r++;
+            }
+
+            if (r == _rangeLow.Length)
+            {
+                break;
+            }
+
+            if (slot < _rangeLow[r])
+            {
+                continue;
+            }
+
+            if (hot[r] >= 0)
+            {
+                return false;
+            }
+
+            hot[r] = slot;
+        }
+
+        return true;
+    }
+
+    /// <summary>One tree on a row with at most one slot on per categorical range (<see cref="HotSlots"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private double TreeOutput(int t, ReadOnlySpan<float> features, Span<int> hot)
+    {
+        var node = _treeRoots[t];
+        if (node < 0)
+        {
+            return _treeWeights[t] * _leafValues[_leafOffsets[t]];
+        }
+
+        ref var nodes = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nodes);
+        while (node >= 0)
+        {
+            ref readonly var current = ref System.Runtime.CompilerServices.Unsafe.Add(ref nodes, node);
+            var f = current.Feature;
+            bool goRight;
+            if (f >= 0)
+            {
+                goRight = !(features[f] <= current.Threshold);
+            }
+            else
+            {
+                var split = _categoricalSplits[~f];
+                goRight = split.Low <= split.High && split.Contains(hot[split.Range]);
+            }
+
+            node = goRight ? current.Right : current.Left;
+        }
+
+        return _treeWeights[t] * _leafValues[_leafOffsets[t] + ~node];
+    }
+
+    /// <summary>The categorical splits' [Low, High] merged where they overlap, ascending.</summary>
+    private static (int[] Low, int[] High) Ranges(List<CategoricalSplit> splits)
+    {
+        var low = new List<int>();
+        var high = new List<int>();
+        foreach (var split in splits.Where(c => c.Low <= c.High).OrderBy(c => c.Low))
+        {
+            if (high.Count > 0 && split.Low <= high[^1])
+            {
+                high[^1] = Math.Max(high[^1], split.High);
+            }
+            else
+            {
+                low.Add(split.Low);
+                high.Add(split.High);
+            }
+        }
+
+        return ([.. low], [.. high]);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -167,6 +264,9 @@ public sealed class CompiledTreeEnsemble
     /// in a row instead of reading every listed slot.</summary>
     private sealed record CategoricalSplit(int Low, int High, ulong[] Bits)
     {
+        /// <summary>The index of the categorical range (see <c>Ranges</c>) holding the split.</summary>
+        public int Range { get; init; }
+
         public static CategoricalSplit Of(int[] slots)
         {
             if (slots.Length == 0)
@@ -183,6 +283,13 @@ public sealed class CompiledTreeEnsemble
             }
 
             return new CategoricalSplit(low, high, bits);
+        }
+
+        /// <summary>Whether <paramref name="slot"/> (−1: none) is in the set.</summary>
+        public bool Contains(int slot)
+        {
+            var offset = slot - Low;
+            return offset >= 0 && slot <= High && (Bits[offset >> 6] & (1UL << (offset & 63))) != 0;
         }
 
         /// <summary>Whether any slot that is on (ascending) is in the set.</summary>
