@@ -120,7 +120,7 @@ public sealed class CompiledTreeEnsemble
         var sum = 0.0;
         for (var t = 0; t < _treeRoots.Length; t++)
         {
-            sum += oneHot ? TreeOutput(t, features, hot) : TreeOutput(t, features, positive);
+            sum += oneHot ? TreeOutput(t, features, new HotSlot(hot)) : TreeOutput(t, features, new ScanPositive(positive));
         }
 
         return sum + Bias;
@@ -143,7 +143,7 @@ public sealed class CompiledTreeEnsemble
         var sum = 0.0;
         for (var t = 0; t < _treeRoots.Length; t++)
         {
-            sum += oneHot ? TreeOutput(t, features, hot) : TreeOutput(t, features, positive);
+            sum += oneHot ? TreeOutput(t, features, new HotSlot(hot)) : TreeOutput(t, features, new ScanPositive(positive));
             running[t] = sum + Bias;
         }
     }
@@ -182,38 +182,6 @@ public sealed class CompiledTreeEnsemble
         return true;
     }
 
-    /// <summary>One tree on a row with at most one slot on per categorical range (<see cref="HotSlots"/>).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private double TreeOutput(int t, ReadOnlySpan<float> features, Span<int> hot)
-    {
-        var node = _treeRoots[t];
-        if (node < 0)
-        {
-            return _treeWeights[t] * _leafValues[_leafOffsets[t]];
-        }
-
-        ref var nodes = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nodes);
-        while (node >= 0)
-        {
-            ref readonly var current = ref System.Runtime.CompilerServices.Unsafe.Add(ref nodes, node);
-            var f = current.Feature;
-            bool goRight;
-            if (f >= 0)
-            {
-                goRight = !(features[f] <= current.Threshold);
-            }
-            else
-            {
-                var split = _categoricalSplits[~f];
-                goRight = split.Low <= split.High && split.Contains(hot[split.Range]);
-            }
-
-            node = goRight ? current.Right : current.Left;
-        }
-
-        return _treeWeights[t] * _leafValues[_leafOffsets[t] + ~node];
-    }
-
     /// <summary>The categorical splits' [Low, High] merged where they overlap, ascending.</summary>
     private static (int[] Low, int[] High) Ranges(List<CategoricalSplit> splits)
     {
@@ -235,8 +203,10 @@ public sealed class CompiledTreeEnsemble
         return ([.. low], [.. high]);
     }
 
+    /// <summary>One tree's output; <paramref name="categorical"/> decides the categorical splits (a struct: no virtual call).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private double TreeOutput(int t, ReadOnlySpan<float> features, ReadOnlySpan<int> positive)
+    private double TreeOutput<TTest>(int t, ReadOnlySpan<float> features, TTest categorical)
+        where TTest : ICategoricalTest, allows ref struct
     {
         var node = _treeRoots[t];
         if (node < 0)
@@ -249,11 +219,33 @@ public sealed class CompiledTreeEnsemble
         {
             ref readonly var current = ref System.Runtime.CompilerServices.Unsafe.Add(ref nodes, node);
             var f = current.Feature;
-            var goRight = f >= 0 ? !(features[f] <= current.Threshold) : _categoricalSplits[~f].AnyOn(positive);
+            var goRight = f >= 0 ? !(features[f] <= current.Threshold) : categorical.GoesRight(_categoricalSplits[~f]);
             node = goRight ? current.Right : current.Left;
         }
 
         return _treeWeights[t] * _leafValues[_leafOffsets[t] + ~node];
+    }
+
+    /// <summary>How a walk decides a categorical split for the row.</summary>
+    private interface ICategoricalTest
+    {
+        bool GoesRight(CategoricalSplit split);
+    }
+
+    /// <summary>Any of the row's slots that are on is in the split's set (any row).</summary>
+    private readonly ref struct ScanPositive(ReadOnlySpan<int> positive) : ICategoricalTest
+    {
+        private readonly ReadOnlySpan<int> _positive = positive;
+
+        public bool GoesRight(CategoricalSplit split) => split.AnyOn(_positive);
+    }
+
+    /// <summary>The row's one slot on in the split's range is in its set (rows with at most one per range, see <c>HotSlots</c>).</summary>
+    private readonly ref struct HotSlot(ReadOnlySpan<int> hot) : ICategoricalTest
+    {
+        private readonly ReadOnlySpan<int> _hot = hot;
+
+        public bool GoesRight(CategoricalSplit split) => split.Low <= split.High && split.Contains(_hot[split.Range]);
     }
 
     /// <summary>A split node: <see cref="Feature"/> ≥ 0 is a numeric split on that slot, else <c>~Feature</c> is the categorical
