@@ -109,21 +109,40 @@ internal static class Explainer
         var repeats = Math.Max(1, options.PermutationRepeats);
         var result = new List<ColumnImportance>(features.Count);
         var n = sampleTable.RowCount;
-        foreach (var f in features)
+
+        // The permutations are drawn in a fixed order (the seed decides them), then scored in parallel: each sample is small
+        // enough to be scored on one core.
+        var permutations = new int[features.Count * repeats][];
+        for (var j = 0; j < permutations.Length; j++)
         {
+            permutations[j] = [.. Enumerable.Range(0, n)];
+            random.Shuffle(permutations[j]);
+        }
+
+        var permutedValues = new double[permutations.Length];
+        try
+        {
+            Parallel.For(0, permutations.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, j =>
+            {
+                var f = features[j / repeats];
+                var shuffled = Replace(sampleTable, f, sampleTable.Columns[f].Gather(permutations[j]));
+                permutedValues[j] = Measure(scorer.Score(shuffled), metric, options.NdcgAt) ?? double.NaN;
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // The scorer's own exception (e.g. a DataValidationException the caller turns into a warning), not the wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+
+        for (var fi = 0; fi < features.Count; fi++)
+        {
+            var f = features[fi];
             var drops = new double[repeats];
             for (var r = 0; r < repeats; r++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var permutation = new int[n];
-                for (var i = 0; i < n; i++)
-                {
-                    permutation[i] = i;
-                }
-
-                random.Shuffle(permutation);
-                var shuffled = Replace(sampleTable, f, sampleTable.Columns[f].Gather(permutation));
-                var permuted = Measure(scorer.Score(shuffled), metric, options.NdcgAt) ?? double.NaN;
+                var permuted = permutedValues[(fi * repeats) + r];
                 drops[r] = lowerIsBetter ? permuted - value : value - permuted;
             }
 
