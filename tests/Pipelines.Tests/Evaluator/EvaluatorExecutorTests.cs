@@ -156,6 +156,26 @@ public sealed class EvaluatorExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task ExecuteAsync_SameSeedTwice_GivesIdenticalPermutationImportances()
+    {
+        // The permuted samples are scored in parallel; the permutations, hence the importances, depend on the seed alone.
+        var train = Binary(400, seed: 1);
+        var eval = Binary(3_000, seed: 2);
+        var examples = await _harness.ExamplesAsync(train, eval);
+        var model = _harness.SaveModel(TrainBinary(_harness.Ml, new ColumnarDataView(train)), train, 1, "BinaryClassification", "y");
+        var options = new EvaluatorOptions { PermutationRepeats = 4, ContributionRows = 0 };
+
+        var (_, first, _) = await _harness.RunAsync(examples, model, null, options);
+        var (_, second, _) = await _harness.RunAsync(examples, model, null, options);
+
+        var a = (await EvaluationResult.LoadAsync(first, CancellationToken.None)).FeatureImportance!.Permutation!;
+        var b = (await EvaluationResult.LoadAsync(second, CancellationToken.None)).FeatureImportance!.Permutation!;
+        Assert.Equal(2, a.Features.Count);
+        Assert.Equal(a.Features.Select(f => (f.Column, f.Importance, f.StdDev)), b.Features.Select(f => (f.Column, f.Importance, f.StdDev)));
+        Assert.True(a.Features[0].StdDev > 0, "repeats should differ");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_Binary_MetricsMatchMlNetEvaluator()
     {
         var train = Binary(400, seed: 1);
