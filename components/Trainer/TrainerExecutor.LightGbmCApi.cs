@@ -96,15 +96,24 @@ public sealed partial class TrainerExecutor
             sampleView = rawView.Schema[raw.Label].Type is NumberDataViewType ? ml.Data.FilterRowsByMissingValues(rawView, raw.Label) : rawView;
         }
 
-        var verified = Verify(ml, model, training, sample, sampleView);
-        log($"Converted to an ML.NET model and checked it against the booster on {verified} rows in {stage.Elapsed.TotalSeconds:F2} s.");
+        // The booster's scores are taken now (it is freed when this returns); ML.NET's side of the check runs while the model
+        // is saved and the eval metrics computed, and is awaited before anything is published.
+        var rows = Math.Min(VerificationRows, sample.Rows);
+        var expected = training.Predict(sample, rows);
+        var outputs = training.OutputsPerRow;
+        var verification = Task.Run(() => Verify(ml, model, expected, outputs, rows, sample, sampleView));
+        log($"Converted to an ML.NET model in {stage.Elapsed.TotalSeconds:F2} s.");
 
         var perIteration = training.MetricName is { } metric ? new IterationMetrics(metric, valid!.Rows, [.. training.MetricPerIteration]) : null;
         var columns = Enumerable.Range(0, layout.Columns)
             .Select(c => new LightGbmColumn(layout.Names[c], layout.ColumnStarts[c], layout.ColumnStarts[c + 1] - layout.ColumnStarts[c], layout.IsCategorical[c], layout.Categories[c]))
             .ToList();
         var scoredEvalSample = valid is null ? null : ScoredSample(ml, options.Task, training, valid);
-        return (model, new NativeTrainingRecord(nativeText, training.Iterations, training.EarlyStopping, perIteration, columns) { ScoredEvalSample = scoredEvalSample });
+        return (model, new NativeTrainingRecord(nativeText, training.Iterations, training.EarlyStopping, perIteration, columns)
+        {
+            ScoredEvalSample = scoredEvalSample,
+            Verification = verification,
+        });
     }
 
     /// <summary>The trained model as ML.NET's LightGBM model, through ML.NET's pre-trained model loader (it reads no rows, only the
@@ -162,11 +171,8 @@ public sealed partial class TrainerExecutor
     /// "greater than the threshold"; the saved model is ML.NET's, so ML.NET's reading is the one the Evaluator, the
     /// InfraValidator and the server all use. Returns the rows compared.
     /// </summary>
-    private static int Verify(MLContext ml, ITransformer model, NativeLightGbmTraining training, LightGbmMatrix sample, IDataView sampleView)
+    private static int Verify(MLContext ml, ITransformer model, double[] expected, int outputs, int rows, LightGbmMatrix sample, IDataView sampleView)
     {
-        var rows = Math.Min(VerificationRows, sample.Rows);
-        var expected = training.Predict(sample, rows);
-        var outputs = training.OutputsPerRow;
         var scored = model.Transform(ml.Data.TakeRows(sampleView, rows));
         var scoreColumn = scored.Schema["Score"];
         using var cursor = scored.GetRowCursor([scoreColumn]);
@@ -324,5 +330,8 @@ public sealed partial class TrainerExecutor
     {
         /// <summary>The eval sample scored by the booster for the final metrics; null = score it through the model.</summary>
         public IDataView? ScoredEvalSample { get; init; }
+
+        /// <summary>The check of the ML.NET model against the booster (rows compared); it throws when they differ.</summary>
+        public required Task<int> Verification { get; init; }
     }
 }

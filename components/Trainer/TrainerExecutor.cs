@@ -242,6 +242,9 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
 
         if (native is not null)
         {
+            stage.Restart();
+            var verified = await native.Verification.ConfigureAwait(false);
+            context.Log($"Checked the ML.NET model against the booster on {verified} rows (beside the save and the eval metrics; {stage.Elapsed.TotalSeconds:F2} s more).");
             iterations = native.Iterations;
             await File.WriteAllTextAsync(Path.Combine(output.Uri, Trainer.LightGbmModelFileName), native.ModelText, cancellationToken).ConfigureAwait(false);
         }
