@@ -67,6 +67,14 @@ internal sealed class LabelPreparation
     public static LabelPreparation Create(MLContext ml, IDataView train, string label, TrainerOptions options, LabelScan? scan = null)
     {
         var column = train.Schema[label];
+        if (scan is null && options.Task == TrainingTask.BinaryClassification && options.PositiveAbove is null && column.Type is BooleanDataViewType
+            && train.GetRowCount() is { } rowCount)
+        {
+            // A bool cannot be missing and a binary bool label needs no values: the row count (known to the binary IDV
+            // loader without reading) is the whole scan, and a pass over the split is saved.
+            scan = new LabelScan(rowCount, 0, [], [], false);
+        }
+
         scan ??= LabelScan.Run(train, column);
         var type = column.Type;
         var available = scan.Rows - scan.Missing;
