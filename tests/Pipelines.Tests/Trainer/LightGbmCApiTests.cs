@@ -240,6 +240,37 @@ public sealed class LightGbmCApiTests
     }
 
     /// <summary>Features = x, colour one-hot (red, green, blue), y: slot ranges [1, 3] categorical.</summary>
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(20_001L)]
+    public void Read_ManyChunksOfDenseAndSparseRowsWithMissingLabels_EqualsCollapsingRowByRowInOrder(long maxRows)
+    {
+        // 30,000 rows (4 chunks of the pipelined reader), every third vector dense, every seventh label missing (skipped).
+        var ml = new MLContext(0);
+        var layout = LightGbmFeatureLayout.For(OneHotFeatures().Schema["Features"], useCategoricalSplit: true);
+        var rows = Enumerable.Range(0, 30_000).Select(i => new VectorRow
+        {
+            Features = i % 3 == 0 ? new VBuffer<float>(5, [i, 0, i % 2, 0, -i]) : new VBuffer<float>(5, 2, [i, 1], [0, 1 + (i % 3)]),
+            Label = i % 7 == 0 ? float.NaN : i % 2,
+        }).ToList();
+        var schema = SchemaDefinition.Create(typeof(VectorRow));
+        schema[nameof(VectorRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 5);
+        var view = ml.Data.LoadFromEnumerable(rows, schema);
+        var rule = RawLabelRule.For(view.Schema[nameof(VectorRow.Label)], new TrainerOptions { Task = TrainingTask.Regression, LabelColumn = nameof(VectorRow.Label) })!;
+
+        var matrix = LightGbmMatrix.Read(view, nameof(VectorRow.Features), layout, maxRows, CancellationToken.None, rule);
+
+        var kept = rows.Where(r => !float.IsNaN(r.Label)).Take((int)Math.Min(maxRows, int.MaxValue)).ToList();
+        Assert.Equal(kept.Count, matrix.Rows);
+        var expected = new float[3];
+        for (var i = 0; i < kept.Count; i++)
+        {
+            LightGbmMatrix.Collapse(kept[i].Features, layout, expected);
+            Assert.Equal(expected, matrix.RowValues.Slice(i * 3, 3).ToArray());
+            Assert.Equal(kept[i].Label, matrix.RowLabels[i]);
+        }
+    }
+
     private static IDataView OneHotFeatures()
     {
         var ml = new MLContext(0);
@@ -253,6 +284,13 @@ public sealed class LightGbmCApiTests
             .Append(ml.Transforms.Concatenate("Features", nameof(ColourRow.X), "colour_onehot", nameof(ColourRow.Y)))
             .Fit(data)
             .Transform(data);
+    }
+
+    private sealed class VectorRow
+    {
+        public VBuffer<float> Features { get; set; }
+
+        public float Label { get; set; }
     }
 
     private sealed class ColourRow
