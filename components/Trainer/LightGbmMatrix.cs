@@ -58,21 +58,13 @@ internal sealed class LightGbmMatrix
         var group = data.Schema.GetColumnOrNull(LabelPreparation.GroupColumn);
         var columns = layout.Columns;
         var capacity = (int)Math.Clamp(Math.Min(data.GetRowCount() ?? 65_536, maxRows), 1, int.MaxValue / Math.Max(1, columns));
-        using var cursor = data.GetRowCursor(group is { } g ? [feature, label, g] : [feature, label]);
-        var features = cursor.GetGetter<VBuffer<float>>(feature);
-        var readLabel = rawLabel is null ? LabelReader(cursor, label) : rawLabel.Reader(cursor, label);
-        if (group is null)
-        {
-            // Without query groups, the cursor and the collapsing into LightGBM's columns run side by side.
-            var read = PipelinedMatrixReader.Read(cursor, features, readLabel, rawLabel is not null, layout, capacity, maxRows, cancellationToken);
-            return new LightGbmMatrix(read.Values, read.Labels, read.Rows, columns, []);
-        }
-
         var values = new float[(long)capacity * columns];
         var labels = new float[capacity];
         var groupSizes = new List<int>();
         var rows = 0;
-
+        using var cursor = data.GetRowCursor(group is { } g ? [feature, label, g] : [feature, label]);
+        var features = cursor.GetGetter<VBuffer<float>>(feature);
+        var readLabel = rawLabel is null ? LabelReader(cursor, label) : rawLabel.Reader(cursor, label);
         var readGroup = group is { } column ? cursor.GetGetter<uint>(column) : null;
         var vector = default(VBuffer<float>);
         uint previousGroup = 0;
@@ -236,39 +228,34 @@ internal sealed class LightGbmMatrix
             throw new DataValidationException($"A feature vector has {vector.Length} slots where the column declares {layout.SlotCount}.");
         }
 
-        if (vector.IsDense)
-        {
-            CollapseDense(vector.GetValues(), layout, row);
-        }
-        else
-        {
-            CollapseSparse(vector.GetIndices(), vector.GetValues(), layout, row);
-        }
-    }
-
-    /// <summary>A dense feature vector (every slot) into its LightGBM columns.</summary>
-    internal static void CollapseDense(ReadOnlySpan<float> slotValues, LightGbmFeatureLayout layout, Span<float> row)
-    {
         var starts = layout.ColumnStarts;
         var categorical = layout.IsCategorical;
-        for (var c = 0; c < row.Length; c++)
+        var slotValues = vector.GetValues();
+        if (vector.IsDense)
         {
-            if (!categorical[c])
+            for (var c = 0; c < row.Length; c++)
             {
-                row[c] = slotValues[starts[c]];
-                continue;
-            }
-
-            row[c] = -1;
-            for (var slot = starts[c]; slot < starts[c + 1]; slot++)
-            {
-                if (slotValues[slot] > 0)
+                if (!categorical[c])
                 {
-                    row[c] = slot - starts[c];
-                    break;
+                    row[c] = slotValues[starts[c]];
+                    continue;
+                }
+
+                row[c] = -1;
+                for (var slot = starts[c]; slot < starts[c + 1]; slot++)
+                {
+                    if (slotValues[slot] > 0)
+                    {
+                        row[c] = slot - starts[c];
+                        break;
+                    }
                 }
             }
+
+            return;
         }
+
+        CollapseSparse(vector.GetIndices(), slotValues, layout, row);
     }
 
     /// <summary>A sparse feature vector (ascending slots; the others are 0) into its LightGBM columns.</summary>
