@@ -25,6 +25,26 @@ public sealed class StatisticsGenTests
     }
 
     [Fact]
+    public void ComputeSplits_SeveralSplitsInOneLoop_EqualsEachSplitOnItsOwnInSplitAndColumnOrder()
+    {
+        var random = new Random(3);
+        ColumnarTable Split(int rows) => Table(
+            Numeric("x", [.. Enumerable.Range(0, rows).Select(i => i % 50 == 0 ? double.NaN : random.NextDouble() * 100)]),
+            Text("s", [.. Enumerable.Range(0, rows).Select(i => i % 9 == 0 ? null : "v" + random.Next(5))]),
+            Numeric("n", [.. Enumerable.Range(0, rows).Select(i => (double)random.Next(3))]));
+        (string, ColumnarTable)[] splits = [("train", Split(5_000)), ("eval", Split(2_000)), ("test", Split(700))];
+
+        var together = StatisticsCalculator.ComputeSplits(splits, null, CancellationToken.None);
+
+        Assert.Equal(["train", "eval", "test"], together.Select(s => s.Name));
+        for (var i = 0; i < splits.Length; i++)
+        {
+            var alone = StatisticsCalculator.ComputeSplit(splits[i].Item1, splits[i].Item2, 1, CancellationToken.None);
+            Assert.Equal(JsonSerializer.Serialize(alone), JsonSerializer.Serialize(together[i]));
+        }
+    }
+
+    [Fact]
     public async Task ExecuteAsync_TwoSplits_WritesStatisticsJsonAndProperties()
     {
         using var temp = new TempDirectory();
