@@ -55,7 +55,7 @@ internal static class ModelingTestData
     /// <summary>
     /// Flights-like rows for <see cref="FlightsLikePreprocessing"/>: a timestamp 'date', 'distance', airports 'origin' and
     /// 'destination' (40 codes; 'Z…' codes only when <paramref name="unseen"/>), 'delay' in minutes depending on all of them; about
-    /// 2 % of every feature missing, and a few timestamps out of DateTime's range.
+    /// 2 % of every feature and 1 % of the delays missing, and a few timestamps out of DateTime's range.
     /// </summary>
     public static ColumnarTable FlightsLike(int rows, int seed, bool unseen = false)
     {
@@ -74,7 +74,7 @@ internal static class ModelingTestData
             origin[i] = random.NextDouble() < 0.02 ? null : Airport(o);
             destination[i] = random.NextDouble() < 0.02 ? null : Airport(random.Next(40));
             var hour = double.IsNaN(date[i]) ? 12 : date[i] / 3600 % 24;
-            delay[i] = (o % 5 * 6) + (hour > 17 ? 10 : 0) + ((double.IsNaN(distance[i]) ? 0 : distance[i]) / 200) + (Normal(random) * 8);
+            delay[i] = random.NextDouble() < 0.01 ? double.NaN : (o % 5 * 6) + (hour > 17 ? 10 : 0) + ((double.IsNaN(distance[i]) ? 0 : distance[i]) / 200) + (Normal(random) * 8);
         }
 
         return Table(Numeric("date", date), Numeric("distance", distance), Text("origin", origin), Text("destination", destination), Numeric("delay", delay));
