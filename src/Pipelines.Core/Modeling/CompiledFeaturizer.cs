@@ -317,7 +317,7 @@ public sealed class CompiledFeaturizer
                 end = slot + 1;
                 return true;
             case DatePart d:
-                parts.Add(new DatePartPart(d.Column, d.Which, slot));
+                parts.Add(new DateFieldPart(d.Column, d.Which, slot));
                 end = slot + 1;
                 return true;
             case OneHot o:

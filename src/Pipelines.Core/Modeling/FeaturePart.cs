@@ -24,7 +24,7 @@ internal sealed class NumberPart(string column, int slot) : FeaturePart(column, 
 }
 
 /// <summary>Hour, weekday, month or day (<see cref="Which"/> 0–3) of a timestamp column, by <see cref="DateParts"/>' own mapping.</summary>
-internal sealed class DatePartPart(string column, int which, int slot) : FeaturePart(column, slot)
+internal sealed class DateFieldPart(string column, int which, int slot) : FeaturePart(column, slot)
 {
     public int Which { get; } = which;
 
