@@ -240,18 +240,26 @@ internal sealed class ModelScorer
         });
 
         var rest = missing.SelectMany(m => m).ToArray();
-        if (rest.Length > 0)
+        ScoreRowsWithModel(table, rest, predictions);
+        return predictions;
+    }
+
+    /// <summary>Scores <paramref name="rows"/> of the table (those with a missing feature) through the model's own chain into
+    /// <paramref name="predictions"/>; the labels are already there.</summary>
+    private void ScoreRowsWithModel(ColumnarTable table, int[] rows, Predictions predictions)
+    {
+        if (rows.Length == 0)
         {
-            var scored = ScoreWithModel(table.Gather(rest));
-            for (var i = 0; i < rest.Length; i++)
-            {
-                predictions.Scores[rest[i]] = scored.Scores[i];
-                predictions.Probabilities[rest[i]] = scored.Probabilities[i];
-                predictions.Predicted[rest[i]] = scored.Predicted[i];
-            }
+            return;
         }
 
-        return predictions;
+        var scored = ScoreWithModel(table.Gather(rows));
+        for (var i = 0; i < rows.Length; i++)
+        {
+            predictions.Scores[rows[i]] = scored.Scores[i];
+            predictions.Probabilities[rows[i]] = scored.Probabilities[i];
+            predictions.Predicted[rows[i]] = scored.Predicted[i];
+        }
     }
 
     /// <summary>The table through the compiled featurizer, verified against the model's (once per set of text dictionaries:
@@ -364,17 +372,7 @@ internal sealed class ModelScorer
             }
         }
 
-        if (missing.Count > 0)
-        {
-            var rest = ScoreWithModel(table.Gather([.. missing]));
-            for (var i = 0; i < missing.Count; i++)
-            {
-                predictions.Scores[missing[i]] = rest.Scores[i];
-                predictions.Probabilities[missing[i]] = rest.Probabilities[i];
-                predictions.Predicted[missing[i]] = rest.Predicted[i];
-            }
-        }
-
+        ScoreRowsWithModel(table, [.. missing], predictions);
         return predictions;
     }
 
