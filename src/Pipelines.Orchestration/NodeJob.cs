@@ -54,6 +54,8 @@ public sealed class NodeJob
         }
 
         var component = pipeline[snapshot.Execution.NodeId];
+        // Memory the GC decommitted since the last node lost the advice (TransparentHugePages): renew it before this node allocates.
+        TransparentHugePages.AdviseGcHeap(out _);
         using var lease = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var log = new StringBuilder();
         var heartbeat = LeaseHeartbeat.RunAsync(

@@ -46,6 +46,12 @@ public sealed class PipelineEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         // A process that runs nodes pays their first hop's first-use costs now, beside the rest of the start (EngineWarmup).
         var warmup = settings.Runner.RunWorkers ? EngineWarmup.StartSerializerAsync(PipelineRuntime.QueueOf(pipeline)) : Task.CompletedTask;
+        if (settings.Runner.RunWorkers)
+        {
+            // Large arrays first-touched on 2 MiB pages instead of 4 KiB ones (a fault each): see TransparentHugePages.
+            TransparentHugePages.AdviseGcHeap(out _);
+        }
+
         MetadataStore store;
         try
         {
