@@ -10,10 +10,16 @@ public sealed partial class TrainerExecutor
 {
     /// <summary>The train and eval splits as the graph outputs them; <see cref="RawTrain"/> is set when they are raw examples
     /// transformed on the fly (so the C API engine can transform row ranges on several cores).</summary>
-    private sealed record TrainingSplits(IDataView Train, IDataView? Eval, ColumnarTable? RawTrain, bool Materialized);
+    private sealed record TrainingSplits(IDataView Train, IDataView? Eval, ColumnarTable? RawTrain, bool Materialized)
+    {
+        /// <summary>Raw examples: the eval rows read, and the split's rows.</summary>
+        public (int Read, int Of)? RawEvalRows { get; init; }
+    }
 
+    /// <param name="evalRows">The eval rows with a label the training needs (the first ones), or <see cref="int.MaxValue"/> for all:
+    /// of raw examples only as many first rows are read.</param>
     private static async Task<TrainingSplits> LoadSplitsAsync(MLContext ml, Examples examples, Task<(ITransformer Graph, DataViewSchema RawSchema)> graphLoading,
-        TrainerOptions options, CancellationToken cancellationToken)
+        TrainerOptions options, string label, int evalRows, CancellationToken cancellationToken)
     {
         var splits = examples.SplitNames;
         var hasEval = options.EvalSplit != options.TrainSplit && splits.Contains(options.EvalSplit);
@@ -35,7 +41,7 @@ public sealed partial class TrainerExecutor
 
         var trainReading = Task.Run(() => ColumnarFormat.ReadAsync(examples.SplitUri(options.TrainSplit), cancellationToken), cancellationToken);
         var evalReading = hasEval
-            ? Task.Run(() => ColumnarFormat.ReadAsync(examples.SplitUri(options.EvalSplit), cancellationToken), cancellationToken)
+            ? Task.Run(() => ReadEvalAsync(examples.SplitUri(options.EvalSplit), label, evalRows, cancellationToken), cancellationToken)
             : Task.FromResult<ColumnarTable?>(null)!;
         await ((Task)Task.WhenAll(trainReading, evalReading)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var rawTrain = await trainReading.ConfigureAwait(false);
@@ -45,7 +51,28 @@ public sealed partial class TrainerExecutor
             ApplyGraph(graph, rawTrain, examples, options.TrainSplit),
             rawEval is null ? null : ApplyGraph(graph, rawEval, examples, options.EvalSplit),
             rawTrain,
-            Materialized: false);
+            Materialized: false)
+        {
+            RawEvalRows = rawEval is null ? null : (rawEval.RowCount, ColumnarFormat.ReadManifest(examples.SplitUri(options.EvalSplit)).RowCount),
+        };
+    }
+
+    /// <summary>
+    /// The first rows of the raw eval split holding <paramref name="labeledRows"/> labels (the whole split when its first
+    /// <paramref name="labeledRows"/> rows miss a label, or when all are needed): the Trainer scores only a sample of the eval
+    /// split, and reading the rest (the flights eval split: 1M rows, 40 MB) cost as much as reading the sample through the graph.
+    /// </summary>
+    private static async Task<ColumnarTable> ReadEvalAsync(string directory, string label, int labeledRows, CancellationToken cancellationToken)
+    {
+        if (labeledRows == int.MaxValue)
+        {
+            return await ColumnarFormat.ReadAsync(directory, cancellationToken).ConfigureAwait(false);
+        }
+
+        var prefix = await ColumnarFormat.ReadAsync(directory, null, labeledRows, cancellationToken).ConfigureAwait(false);
+        var complete = prefix.RowCount < labeledRows
+            || (prefix.Contains(label) && !Enumerable.Range(0, prefix.RowCount).Any(prefix[label].IsMissing));
+        return complete ? prefix : await ColumnarFormat.ReadAsync(directory, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The graph over raw rows (lazy: rows are transformed as a cursor reads them).</summary>

@@ -84,7 +84,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         TrainingSplits loaded;
         try
         {
-            loaded = await LoadSplitsAsync(ml, examples, graphLoading, options, cancellationToken).ConfigureAwait(false);
+            loaded = await LoadSplitsAsync(ml, examples, graphLoading, options, label, EvalRowsNeeded(algorithm, options), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -96,7 +96,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         var (train, eval) = (loaded.Train, loaded.Eval);
         if (!loaded.Materialized)
         {
-            context.Log($"Examples {examples.Id} are raw: the transform graph is applied while they are read (Transform's Materialize = false); splits read and graph loaded in {loadClock.Elapsed.TotalSeconds:F2} s.");
+            context.Log($"Examples {examples.Id} are raw: the transform graph is applied while they are read (Transform's Materialize = false); splits read{(loaded.RawEvalRows is (var read, var of) && read < of ? $" (of the eval split the first {read} of {of} rows)" : "")} and graph loaded in {loadClock.Elapsed.TotalSeconds:F2} s.");
         }
 
         if (algorithm is LightGbmOptions { EarlyStoppingRound: > 0 } or FastTreeOptions { EarlyStoppingRound: > 0 } && eval is null)
@@ -316,6 +316,14 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
 
         return ModelLoader.Load(ml, path, out rawSchema, [.. userTypes]);
     }
+
+    /// <summary>How many labeled eval rows the training reads: the training log's sample, unless early stopping (or a custom
+    /// trainer, or ranking's query groups) may use the whole split.</summary>
+    private static int EvalRowsNeeded(TrainerAlgorithm algorithm, TrainerOptions options) =>
+        algorithm is LightGbmOptions { EarlyStoppingRound: 0 } or FastTreeOptions { EarlyStoppingRound: 0 }
+        && options.Task != TrainingTask.Ranking && options.TrainingLogEvalRows > 0
+            ? options.TrainingLogEvalRows
+            : int.MaxValue;
 
     private static string[] TrainingColumns(TrainerOptions options) => options.Task == TrainingTask.Ranking
         ? [options.FeatureColumn, LabelPreparation.LabelColumn, LabelPreparation.GroupColumn]

@@ -99,9 +99,18 @@ public static class ColumnarFormat
     }
 
     /// <summary>Loads a split; <paramref name="columns"/> limits which columns are read (null = all).</summary>
-    public static async Task<ColumnarTable> ReadAsync(string directory, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken)
+    public static Task<ColumnarTable> ReadAsync(string directory, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken) =>
+        ReadAsync(directory, columns, int.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Loads the first <paramref name="maxRows"/> rows of a split (all when it has fewer): for a reader that needs only a sample,
+    /// the rest of each file is never read. <paramref name="columns"/> limits which columns are read (null = all).
+    /// </summary>
+    public static async Task<ColumnarTable> ReadAsync(string directory, IReadOnlyCollection<string>? columns, int maxRows, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRows);
         var manifest = ReadManifest(directory);
+        var rows = Math.Min(maxRows, manifest.RowCount);
         var result = new List<Column>();
         foreach (var entry in manifest.Columns)
         {
@@ -113,8 +122,8 @@ public static class ColumnarFormat
             cancellationToken.ThrowIfCancellationRequested();
             var path = Path.Combine(directory, entry.File);
             result.Add(entry.Kind == ColumnKind.Text
-                ? await ReadTextAsync(path, entry.Name, manifest.RowCount, cancellationToken).ConfigureAwait(false)
-                : new NumericColumn(entry.Name, await ReadNumericAsync(path, manifest.RowCount, cancellationToken).ConfigureAwait(false), entry.Kind));
+                ? await ReadTextAsync(path, entry.Name, manifest.RowCount, rows, cancellationToken).ConfigureAwait(false)
+                : new NumericColumn(entry.Name, await ReadNumericAsync(path, manifest.RowCount, rows, cancellationToken).ConfigureAwait(false), entry.Kind));
         }
 
         if (columns is not null)
@@ -177,7 +186,7 @@ public static class ColumnarFormat
         }
     }
 
-    private static async Task<double[]> ReadNumericAsync(string path, int rowCount, CancellationToken cancellationToken)
+    private static async Task<double[]> ReadNumericAsync(string path, int rowCount, int rows, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false);
         if (stream.Length != (long)rowCount * sizeof(double))
@@ -185,7 +194,7 @@ public static class ColumnarFormat
             throw new InvalidDataException($"'{path}' has {stream.Length} bytes; {rowCount} rows need {(long)rowCount * sizeof(double)}. The artifact is corrupt.");
         }
 
-        var values = GC.AllocateUninitializedArray<double>(rowCount);
+        var values = GC.AllocateUninitializedArray<double>(rows);
         var bytes = MemoryMarshal.AsBytes(values.AsSpan());
         stream.ReadExactly(bytes);
         cancellationToken.ThrowIfCancellationRequested();
@@ -210,9 +219,28 @@ public static class ColumnarFormat
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<TextColumn> ReadTextAsync(string path, string name, int rowCount, CancellationToken cancellationToken)
+    private static async Task<TextColumn> ReadTextAsync(string path, string name, int rowCount, int rows, CancellationToken cancellationToken)
     {
-        var data = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        // The codes are the file's last rowCount × 4 bytes: the dictionary and the first rows' codes are a prefix of it.
+        byte[] data;
+        if (rows == rowCount)
+        {
+            data = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false);
+            var skipped = (long)(rowCount - rows) * sizeof(int);
+            if (stream.Length < skipped + 4)
+            {
+                throw new InvalidDataException($"'{path}' is truncated. The artifact is corrupt.");
+            }
+
+            data = GC.AllocateUninitializedArray<byte>(checked((int)(stream.Length - skipped)));
+            stream.ReadExactly(data);
+        }
+
+        rowCount = rows;
         var span = data.AsSpan();
         if (span.Length < 4)
         {

@@ -32,6 +32,30 @@ public sealed class ColumnarFormatTests : IDisposable
         Assert.Equal(ColumnKind.Timestamp, read["x"].Kind);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(777)]
+    [InlineData(1_000)] // all rows
+    [InlineData(5_000)] // more than the split has: all rows
+    public async Task ReadAsync_FirstRows_GivesThePrefixOfEveryColumn(int maxRows)
+    {
+        var random = new Random(3);
+        const int Count = 1_000;
+        var numbers = Enumerable.Range(0, Count).Select(i => i % 13 == 0 ? double.NaN : random.NextDouble()).ToArray();
+        var codes = Enumerable.Range(0, Count).Select(i => i % 11 == 0 ? -1 : random.Next(4)).ToArray();
+        var directory = Path.Combine(_root, "prefix");
+        await ColumnarFormat.WriteAsync(new ColumnarTable([new NumericColumn("x", numbers), new TextColumn("s", codes, ["a", "bé", "", "d"])]), directory, CancellationToken.None);
+
+        var read = await ColumnarFormat.ReadAsync(directory, null, maxRows, CancellationToken.None);
+
+        var rows = Math.Min(maxRows, Count);
+        Assert.Equal(rows, read.RowCount);
+        Assert.Equal(numbers.Take(rows), ((NumericColumn)read["x"]).Values);
+        Assert.Equal(codes.Take(rows), ((TextColumn)read["s"]).Codes);
+        Assert.Equal(["a", "bé", "", "d"], ((TextColumn)read["s"]).Dictionary);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root))

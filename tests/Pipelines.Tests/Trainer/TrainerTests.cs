@@ -271,6 +271,43 @@ public sealed class TrainerTests
         Assert.Equal(Scores(Score(fromTransformed, eval, out _)), Scores(Score(fromRaw, eval, out _)));
     }
 
+    [Theory]
+    [InlineData(false)] // every delay of the first 300 eval rows is there: only those rows are read
+    [InlineData(true)] // one is missing: the first 300 rows hold 299 labels, so the whole eval split is read
+    public async Task ExecuteAsync_RawExamples_ReadOnlyTheEvalRowsTheTrainingLogScoresUnlessALabelIsMissing(bool missingLabelEarly)
+    {
+        var eval = ModelingTestData.FlightsLike(2_000, 2, unseen: true);
+        var delays = ((NumericColumn)eval["delay"]).Values.Select((d, i) => i < 300 ? (double.IsNaN(d) ? 20 : d) : d).ToArray();
+        if (missingLabelEarly)
+        {
+            delays[150] = double.NaN;
+        }
+
+        eval = new ColumnarTable([.. eval.Columns.Where(c => c.Name != "delay"), Numeric("delay", delays)]);
+        using var harness = await CreateAsync(ModelingTestData.FlightsLike(5_000, 1), eval,
+            new DataSchema([new FeatureSchema("date", FeatureType.Float), new FeatureSchema("distance", FeatureType.Float), new FeatureSchema("origin", FeatureType.String),
+                new FeatureSchema("destination", FeatureType.String), new FeatureSchema("delay", FeatureType.Float)], "delay"), typeof(FlightsLikePreprocessing));
+        var options = new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            PositiveAbove = 15,
+            TrainingLogEvalRows = 300,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 10, UseCategoricalSplit = true, NumberOfThreads = 2 },
+        };
+
+        var (fromTransformed, _) = await harness.TrainAsync(options);
+        var (fromRaw, log) = await harness.TrainAsync(options, onRawExamples: true);
+
+        Assert.Equal(!missingLabelEarly, log.Any(l => l.Contains("splits read (of the eval split the first 300 of 2000 rows)", StringComparison.Ordinal)));
+        Assert.Contains(log, l => l.Contains("train and 300 eval rows into 7 LightGBM columns", StringComparison.Ordinal));
+        using var transformedLog = ReadLog(fromTransformed);
+        using var rawLog = ReadLog(fromRaw);
+        foreach (var property in new[] { "EvalMetricPerIteration", "EvalMetrics" })
+        {
+            Assert.Equal(transformedLog.RootElement.GetProperty(property).GetRawText(), rawLog.RootElement.GetProperty(property).GetRawText());
+        }
+    }
+
     [Fact]
     public async Task ExecuteAsync_ExamplesThatAreNeitherTransformedNorRaw_ThrowsSayingWhatToWire()
     {
