@@ -35,5 +35,9 @@ public interface ITrainedModelUnderTest : IDisposable
 /// <summary>Our side of the benchmark: the Trainer component (<see cref="ComponentTrainer"/>).</summary>
 public static class OurTrainer
 {
-    public static ITrainerUnderTest? Create() => new ComponentTrainer();
+    /// <summary>As the shipped flights pipeline runs it (raw examples + graph): the row the target is judged on.</summary>
+    public static ITrainerUnderTest? Create() => new ComponentTrainer(materialized: false);
+
+    /// <summary>On materialized transformed examples (TFX's default; an info row).</summary>
+    public static ITrainerUnderTest CreateMaterialized() => new ComponentTrainer(materialized: true);
 }

@@ -46,6 +46,34 @@ public static partial class PeakMemory
         }
     }
 
+    /// <summary>This process's minor page faults so far (Linux <c>/proc/self/stat</c> minflt; 0 elsewhere): each first touch of a 4 KiB page.</summary>
+    public static long MinorFaults()
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>How the process's memory is backed now: MiB on transparent huge pages (<c>AnonHugePages</c> of <c>/proc/self/smaps_rollup</c>).</summary>
+    public static double AnonHugePagesMiB()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/smaps_rollup").FirstOrDefault(l => l.StartsWith("AnonHugePages:", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line["AnonHugePages:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     public static double PeakMiB()
     {
         try

@@ -70,6 +70,7 @@ public static class PipelineSuite
             PeakMemory.TrimNativeHeap();
             PeakMemory.Reset();
             var startMiB = PeakMemory.PeakMiB();
+            var startFaults = PeakMemory.MinorFaults();
             var coldWatch = Stopwatch.StartNew();
             RunMeasurement cold;
             double trainSeconds;
@@ -92,6 +93,8 @@ public static class PipelineSuite
             }
 
             var peakMiB = PeakMemory.PeakMiB();
+            var coldFaults = PeakMemory.MinorFaults() - startFaults;
+            var hugeMiB = PeakMemory.AnonHugePagesMiB();
 
             // (4) Cached re-run: a second engine on the same store and artifact folder.
             RunMeasurement cached;
@@ -117,6 +120,9 @@ public static class PipelineSuite
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"native LightGBM train s, each run in order (first = warm-up): before the pipeline {string.Join(", ", nativeRuns.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))}; " +
                 $"after the pipeline {string.Join(", ", afterRuns.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))} (not used in the ratios); load average now {LoadAverage()}."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"memory: {coldFaults:N0} minor page faults during the cold run; {hugeMiB:N0} MiB on transparent huge pages at its end " +
+                $"({TransparentHugePages.OptOutVariable}={Environment.GetEnvironmentVariable(TransparentHugePages.OptOutVariable) ?? "(unset)"})."));
             return Report(flights, settings, nativeSeconds, nativeAuc, nativeTrainRows, nativeRuns.Count - 1, cold, cached, startMiB, peakMiB,
                 trainSeconds, trainRows, pipelineAuc, evalRows, arguments.MaterializeTransform);
         }

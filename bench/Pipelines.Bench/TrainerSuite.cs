@@ -35,16 +35,18 @@ public static class TrainerSuite
         var settings = new LightGbmSettings { BinSampleCount = arguments.BinSample };
         var parameters = settings.ToNativeParameters(FlightsFeatures.CategoricalFeatures);
         var ours = OurTrainer.Create();
-        if (ours is not null)
+        var oursMaterialized = ours is null ? null : OurTrainer.CreateMaterialized();
+        foreach (var trainer in new[] { ours, oursMaterialized }.OfType<ITrainerUnderTest>())
         {
             var prepare = Stopwatch.StartNew();
-            await ours.PrepareAsync(data, CancellationToken.None);
-            Console.WriteLine($"our Trainer's inputs (transformed examples as IDV, graph, schema) written in {prepare.Elapsed.TotalSeconds:0.0} s (not timed).");
+            await trainer.PrepareAsync(data, CancellationToken.None);
+            Console.WriteLine($"inputs of {trainer.Name} (examples, graph, schema) written in {prepare.Elapsed.TotalSeconds:0.0} s (not timed).");
         }
 
         var native = new Runs();
         var nativeValid = arguments.NativeWithValidation ? new Runs() : null;
         var our = new Runs();
+        var ourMaterialized = new Runs();
         for (var i = 0; i <= arguments.Repetitions; i++)
         {
             native.Add(i, TrainNative(data, settings, parameters, validation: false));
@@ -57,9 +59,15 @@ public static class TrainerSuite
             {
                 our.Add(i, await MeasureOursAsync(ours, data, settings));
             }
+
+            if (oursMaterialized is not null)
+            {
+                ourMaterialized.Add(i, await MeasureOursAsync(oursMaterialized, data, settings));
+            }
         }
 
         (ours as IDisposable)?.Dispose();
+        (oursMaterialized as IDisposable)?.Dispose();
         var nativeAuc = native.Auc;
         var rows = new List<BenchResult>
         {
@@ -67,7 +75,7 @@ public static class TrainerSuite
             {
                 ["dataset s"] = native.Median(r => r.DatasetSeconds!.Value), ["boosting s"] = native.Median(r => r.BoostingSeconds!.Value),
                 ["train s"] = native.Median(r => r.Seconds), ["min train s"] = native.Min(r => r.Seconds), ["AUC"] = nativeAuc, ["× native"] = 1,
-                ["peak MiB"] = native.PeakMiB, ["RSS at start MiB"] = native.StartMiB,
+                ["page faults"] = native.Median(r => r.Faults), ["peak MiB"] = native.PeakMiB, ["RSS at start MiB"] = native.StartMiB,
             }),
         };
         if (nativeValid is not null)
@@ -76,7 +84,7 @@ public static class TrainerSuite
             {
                 ["dataset s"] = nativeValid.Median(r => r.DatasetSeconds!.Value), ["boosting s"] = nativeValid.Median(r => r.BoostingSeconds!.Value),
                 ["train s"] = nativeValid.Median(r => r.Seconds), ["min train s"] = nativeValid.Min(r => r.Seconds), ["AUC"] = nativeValid.Auc,
-                ["× native"] = Ratio(native, nativeValid), ["peak MiB"] = nativeValid.PeakMiB, ["RSS at start MiB"] = nativeValid.StartMiB,
+                ["× native"] = Ratio(native, nativeValid), ["page faults"] = nativeValid.Median(r => r.Faults), ["peak MiB"] = nativeValid.PeakMiB, ["RSS at start MiB"] = nativeValid.StartMiB,
             }));
         }
 
@@ -93,7 +101,17 @@ public static class TrainerSuite
             rows.Add(new(ours.Name, new()
             {
                 ["train s"] = our.Median(r => r.Seconds), ["min train s"] = our.Min(r => r.Seconds), ["AUC"] = our.Auc, ["AUC − native"] = our.Auc - nativeAuc,
-                ["× native"] = ratio.Value, ["peak MiB"] = our.PeakMiB, ["RSS at start MiB"] = our.StartMiB,
+                ["× native"] = ratio.Value, ["page faults"] = our.Median(r => r.Faults), ["peak MiB"] = our.PeakMiB, ["RSS at start MiB"] = our.StartMiB,
+            }));
+        }
+
+        if (oursMaterialized is not null)
+        {
+            rows.Add(new("(info) " + oursMaterialized.Name, new()
+            {
+                ["train s"] = ourMaterialized.Median(r => r.Seconds), ["min train s"] = ourMaterialized.Min(r => r.Seconds), ["AUC"] = ourMaterialized.Auc,
+                ["AUC − native"] = ourMaterialized.Auc - nativeAuc, ["× native"] = Ratio(native, ourMaterialized), ["page faults"] = ourMaterialized.Median(r => r.Faults), ["peak MiB"] = ourMaterialized.PeakMiB,
+                ["RSS at start MiB"] = ourMaterialized.StartMiB,
             }));
         }
 
@@ -114,11 +132,13 @@ public static class TrainerSuite
             $"eval {data.Eval.Rows:N0}; {data.Origins.Count} origins, {data.Destinations.Count} destinations; read + featurized in {loadSeconds:0.0} s (not timed)."));
         Console.WriteLine("train s = dataset (LGBM_DatasetCreateFromMat + SetField label, from the in-memory float32 matrix) + boosting " +
             $"(LGBM_BoosterCreate + {settings.Iterations} × LGBM_BoosterUpdateOneIter); our Trainer: the whole component (TrainerExecutor) from " +
-            "the same rows written as transformed examples (IDV on disk, untimed): read, label, dataset, boosting with binary_logloss on 20,000 eval rows per iteration, " +
+            "the same rows written (untimed) as the shipped flights pipeline hands them to it — raw examples in ExampleGen's columnar files " +
+            "plus the transform graph (Transform's Materialize = false), the target's row — or as transformed examples (binary IDV, the info row): " +
+            "read (and transform), label, dataset, boosting with binary_logloss on 20,000 eval rows per iteration, " +
             "ML.NET conversion + check, model.zip, training log with eval metrics. " +
             "× native = median over repetitions of (time / native time of the same repetition). AUC: rank-based, ties averaged, same function for both.");
         Console.WriteLine($"native: {native.Trees} trees; AUC identical across all {native.Count} runs (warm-up included): {(native.AucsIdentical ? "yes" : "NO")}" +
-            (ours is null ? "" : $"; our Trainer AUC identical across runs: {(our.AucsIdentical ? "yes" : "NO")}") + ".");
+            (ours is null ? "" : $"; our Trainer AUC identical across runs: {(our.AucsIdentical && ourMaterialized.AucsIdentical ? "yes" : "NO")}") + ".");
         Console.WriteLine("peak = VmHWM of one training (until the model is trained; scoring eval excluded), reset after a full GC and malloc_trim at its start; RSS at start includes the features held for both sides " +
             $"(≈ {(data.Train.Features.Length + data.Eval.Features.Length + data.Train.Rows + data.Eval.Rows) * 4.0 / (1 << 20):0} MiB of float32).");
         if (ours is null)
@@ -152,6 +172,7 @@ public static class TrainerSuite
         PeakMemory.TrimNativeHeap();
         PeakMemory.Reset();
         var start = PeakMemory.PeakMiB();
+        var faults = PeakMemory.MinorFaults();
         var watch = Stopwatch.StartNew();
         using var dataset = NativeLightGbm.Dataset.FromMatrix(data.Train.Features, data.Train.Columns, data.Train.Labels, parameters);
         using var valid = validation
@@ -175,9 +196,10 @@ public static class TrainerSuite
         }
 
         var seconds = watch.Elapsed.TotalSeconds;
+        faults = PeakMemory.MinorFaults() - faults;
         var peak = PeakMemory.PeakMiB();
         var scores = booster.Predict(data.Eval.Features, data.Eval.Columns, $"num_threads={settings.Threads.ToString(CultureInfo.InvariantCulture)}");
-        return new Run(seconds, datasetSeconds, seconds - datasetSeconds, Auc.Compute(data.Eval.Labels, scores), trees) { PeakMiB = peak, StartMiB = start };
+        return new Run(seconds, datasetSeconds, seconds - datasetSeconds, Auc.Compute(data.Eval.Labels, scores), trees) { PeakMiB = peak, StartMiB = start, Faults = faults };
     }
 
     private static async Task<Run> MeasureOursAsync(ITrainerUnderTest trainer, FlightsFeatures data, LightGbmSettings settings)
@@ -185,12 +207,14 @@ public static class TrainerSuite
         PeakMemory.TrimNativeHeap();
         PeakMemory.Reset();
         var start = PeakMemory.PeakMiB();
+        var faults = PeakMemory.MinorFaults();
         var watch = Stopwatch.StartNew();
         using var model = await trainer.TrainAsync(data.Train, settings, CancellationToken.None);
         var seconds = watch.Elapsed.TotalSeconds;
+        faults = PeakMemory.MinorFaults() - faults;
         var peak = PeakMemory.PeakMiB();
         var scores = model.Score(data.Eval);
-        return new Run(seconds, null, null, Auc.Compute(data.Eval.Labels, scores), null) { PeakMiB = peak, StartMiB = start };
+        return new Run(seconds, null, null, Auc.Compute(data.Eval.Labels, scores), null) { PeakMiB = peak, StartMiB = start, Faults = faults };
     }
 
     internal sealed record Run(double Seconds, double? DatasetSeconds, double? BoostingSeconds, double Auc, int? Trees)
@@ -198,6 +222,9 @@ public static class TrainerSuite
         public double PeakMiB { get; init; }
 
         public double StartMiB { get; init; }
+
+        /// <summary>Minor page faults during the timed part.</summary>
+        public long Faults { get; init; }
     }
 
     /// <summary>The runs of one side; repetition 0 is the warm-up (kept for the determinism check, not timed).</summary>
