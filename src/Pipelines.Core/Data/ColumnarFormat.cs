@@ -111,20 +111,21 @@ public static class ColumnarFormat
         ArgumentOutOfRangeException.ThrowIfNegative(maxRows);
         var manifest = ReadManifest(directory);
         var rows = Math.Min(maxRows, manifest.RowCount);
-        var result = new List<Column>();
-        foreach (var entry in manifest.Columns)
-        {
-            if (columns is not null && !columns.Contains(entry.Name))
-            {
-                continue;
-            }
+        var entries = manifest.Columns.Where(e => columns is null || columns.Contains(e.Name)).ToList();
 
-            cancellationToken.ThrowIfCancellationRequested();
-            var path = Path.Combine(directory, entry.File);
-            result.Add(entry.Kind == ColumnKind.Text
-                ? await ReadTextAsync(path, entry.Name, manifest.RowCount, rows, cancellationToken).ConfigureAwait(false)
-                : new NumericColumn(entry.Name, await ReadNumericAsync(path, manifest.RowCount, rows, cancellationToken).ConfigureAwait(false), entry.Kind));
-        }
+        // Columns are read side by side: a read is mostly the first touch of its new array's pages (page faults), which the
+        // kernel serves on every core at once; one after the other, the flights train split took 2-5 x as long.
+        var result = new Column[entries.Count];
+        await Parallel.ForAsync(0, entries.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            (i, token) =>
+            {
+                var entry = entries[i];
+                var path = Path.Combine(directory, entry.File);
+                result[i] = entry.Kind == ColumnKind.Text
+                    ? ReadText(path, entry.Name, manifest.RowCount, rows, token)
+                    : new NumericColumn(entry.Name, ReadNumeric(path, manifest.RowCount, rows, token), entry.Kind);
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
 
         if (columns is not null)
         {
@@ -136,7 +137,7 @@ public static class ColumnarFormat
             }
         }
 
-        return new ColumnarTable(result);
+        return new ColumnarTable([.. result]);
     }
 
     /// <summary>Loads a split with every column.</summary>
@@ -186,9 +187,9 @@ public static class ColumnarFormat
         }
     }
 
-    private static async Task<double[]> ReadNumericAsync(string path, int rowCount, int rows, CancellationToken cancellationToken)
+    private static double[] ReadNumeric(string path, int rowCount, int rows, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false);
         if (stream.Length != (long)rowCount * sizeof(double))
         {
             throw new InvalidDataException($"'{path}' has {stream.Length} bytes; {rowCount} rows need {(long)rowCount * sizeof(double)}. The artifact is corrupt.");
@@ -219,34 +220,20 @@ public static class ColumnarFormat
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<TextColumn> ReadTextAsync(string path, string name, int rowCount, int rows, CancellationToken cancellationToken)
+    private static TextColumn ReadText(string path, string name, int rowCount, int rows, CancellationToken cancellationToken)
     {
-        // The codes are the file's last rowCount × 4 bytes: the dictionary and the first rows' codes are a prefix of it.
-        byte[] data;
-        if (rows == rowCount)
+        // The codes are the file's last rowCount × 4 bytes; before them, the dictionary. The first rows' codes are read
+        // straight into their array.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false);
+        var dictionaryBytes = stream.Length - ((long)rowCount * sizeof(int));
+        if (dictionaryBytes < 4 || dictionaryBytes > int.MaxValue)
         {
-            data = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false);
-            var skipped = (long)(rowCount - rows) * sizeof(int);
-            if (stream.Length < skipped + 4)
-            {
-                throw new InvalidDataException($"'{path}' is truncated. The artifact is corrupt.");
-            }
-
-            data = GC.AllocateUninitializedArray<byte>(checked((int)(stream.Length - skipped)));
-            stream.ReadExactly(data);
+            throw new InvalidDataException($"'{path}' has {stream.Length} bytes, too few for {rowCount} codes and a dictionary. The artifact is corrupt.");
         }
 
-        rowCount = rows;
+        var data = new byte[dictionaryBytes];
+        stream.ReadExactly(data);
         var span = data.AsSpan();
-        if (span.Length < 4)
-        {
-            throw new InvalidDataException($"'{path}' is truncated. The artifact is corrupt.");
-        }
-
         var count = BinaryPrimitives.ReadInt32LittleEndian(span);
         var offset = 4;
         if (count < 0)
@@ -273,12 +260,14 @@ public static class ColumnarFormat
             offset += length;
         }
 
-        if (span.Length - offset != (long)rowCount * sizeof(int))
+        if (offset != span.Length)
         {
-            throw new InvalidDataException($"'{path}' holds {(span.Length - offset) / 4} codes; expected {rowCount}. The artifact is corrupt.");
+            throw new InvalidDataException($"'{path}' holds {(stream.Length - offset) / 4} codes after its dictionary; expected {rowCount}. The artifact is corrupt.");
         }
 
-        var codes = MemoryMarshal.Cast<byte, int>(span[offset..]).ToArray();
+        var codes = GC.AllocateUninitializedArray<int>(rows);
+        stream.ReadExactly(MemoryMarshal.AsBytes(codes.AsSpan()));
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var code in codes)
         {
             if (code < -1 || code >= count)

@@ -56,6 +56,28 @@ public sealed class ColumnarFormatTests : IDisposable
         Assert.Equal(["a", "bé", "", "d"], ((TextColumn)read["s"]).Dictionary);
     }
 
+    [Theory]
+    [InlineData("c000.f64", -8, "rows need")] // a numeric file one value short
+    [InlineData("c001.txt", -4, "truncated in its dictionary")] // a text file one code short: the codes eat into the dictionary
+    [InlineData("c001.txt", 4, "holds 4 codes after its dictionary; expected 3")] // a text file with a code too many
+    public async Task ReadAsync_CorruptFile_NamesTheFileAndWhatIsWrong(string file, int resizeBy, string problem)
+    {
+        var directory = Path.Combine(_root, "corrupt");
+        await ColumnarFormat.WriteAsync(new ColumnarTable([new NumericColumn("x", [1, 2, 3]), new TextColumn("s", [0, 1, -1], ["a", "b"])]), directory, CancellationToken.None);
+        var path = Path.Combine(directory, file);
+        var bytes = await File.ReadAllBytesAsync(path);
+        var resized = new byte[bytes.Length + resizeBy];
+        Array.Fill(resized, (byte)0x7F);
+        bytes.AsSpan(0, Math.Min(bytes.Length, resized.Length)).CopyTo(resized);
+        await File.WriteAllBytesAsync(path, resized);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ColumnarFormat.ReadAsync(directory, CancellationToken.None));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.Contains("The artifact is corrupt.", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root))
