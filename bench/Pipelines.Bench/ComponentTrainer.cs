@@ -128,8 +128,9 @@ internal sealed class ComponentTrainer(bool materialized) : ITrainerUnderTest, I
                 Engine = LightGbmEngine.CApi,
             },
         };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await new TrainerExecutor().ExecuteAsync(context, options, cancellationToken);
-        Console.WriteLine($"  [our Trainer, run {_runs}] {string.Join(" | ", log)}");
+        Console.WriteLine($"  [our Trainer{(materialized ? ", materialized" : "")}, run {_runs}, {watch.Elapsed.TotalSeconds:F2} s] {string.Join(" | ", log)}");
 
         return new ScoredModel(this, Path.Combine(modelDir, Trainer.ModelFileName));
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Pipelines.Data;
@@ -14,6 +15,9 @@ public sealed partial class TrainerExecutor
     {
         /// <summary>Raw examples: the eval rows read, and the split's rows.</summary>
         public (int Read, int Of)? RawEvalRows { get; init; }
+
+        /// <summary>Raw examples: how long reading the splits took.</summary>
+        public double RawReadSeconds { get; init; }
     }
 
     /// <param name="evalRows">The eval rows with a label the training needs (the first ones), or <see cref="int.MaxValue"/> for all:
@@ -43,7 +47,9 @@ public sealed partial class TrainerExecutor
         var evalReading = hasEval
             ? Task.Run(() => ReadEvalAsync(examples.SplitUri(options.EvalSplit), label, evalRows, cancellationToken), cancellationToken)
             : Task.FromResult<ColumnarTable?>(null)!;
+        var reading = Stopwatch.StartNew();
         await ((Task)Task.WhenAll(trainReading, evalReading)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var readSeconds = reading.Elapsed.TotalSeconds;
         var rawTrain = await trainReading.ConfigureAwait(false);
         var rawEval = await evalReading.ConfigureAwait(false);
         var graph = (await graphLoading.ConfigureAwait(false)).Graph;
@@ -54,6 +60,7 @@ public sealed partial class TrainerExecutor
             Materialized: false)
         {
             RawEvalRows = rawEval is null ? null : (rawEval.RowCount, ColumnarFormat.ReadManifest(examples.SplitUri(options.EvalSplit)).RowCount),
+            RawReadSeconds = readSeconds,
         };
     }
 

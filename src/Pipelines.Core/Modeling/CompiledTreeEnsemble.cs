@@ -15,9 +15,11 @@ public sealed class CompiledTreeEnsemble
     private readonly double[] _treeWeights;
     private readonly double[] _leafValues;
 
-    // One 16-byte record per node (a walk step reads one cache line, not four arrays) and the categorical splits by number.
+    // One 16-byte record per node (a walk step reads one cache line, not four arrays) and the categorical splits by number,
+    // also 16-byte records, their bit sets side by side in one array (no object per split to chase on every categorical node).
     private readonly Node[] _nodes;
     private readonly CategoricalSplit[] _categoricalSplits;
+    private readonly ulong[] _categoricalBits;
 
     // Disjoint slot ranges holding every categorical split (one per one-hot block, or finer): a row with at most one slot on
     // in each range tests a categorical split with one bit lookup on that slot instead of scanning the row's slots that are on.
@@ -34,6 +36,7 @@ public sealed class CompiledTreeEnsemble
         _treeWeights = [.. ensemble.TreeWeights];
         var nodes = new List<Node>();
         var categoricalSplits = new List<CategoricalSplit>();
+        var categoricalBits = new List<ulong>();
         var leaves = new List<double>();
         var maxFeature = -1;
         for (var t = 0; t < trees.Count; t++)
@@ -49,7 +52,7 @@ public sealed class CompiledTreeEnsemble
                 {
                     int[] slots = [.. tree.GetCategoricalSplitFeaturesAt(n)];
                     feature = ~categoricalSplits.Count;
-                    categoricalSplits.Add(CategoricalSplit.Of(slots));
+                    categoricalSplits.Add(CategoricalSplit.Of(slots, categoricalBits));
                     maxFeature = Math.Max(maxFeature, slots.DefaultIfEmpty(-1).Max());
                 }
                 else
@@ -72,6 +75,7 @@ public sealed class CompiledTreeEnsemble
         _nodes = [.. nodes];
         (_rangeLow, _rangeHigh) = Ranges(categoricalSplits);
         _categoricalSplits = [.. categoricalSplits.Select(c => c with { Range = Math.Max(0, Array.FindLastIndex(_rangeLow, low => low <= c.Low)) })];
+        _categoricalBits = [.. categoricalBits];
         _leafValues = [.. leaves];
         MaxFeatureIndex = maxFeature;
     }
@@ -120,7 +124,7 @@ public sealed class CompiledTreeEnsemble
         var sum = 0.0;
         for (var t = 0; t < _treeRoots.Length; t++)
         {
-            sum += oneHot ? TreeOutput(t, features, new HotSlot(hot)) : TreeOutput(t, features, new ScanPositive(positive));
+            sum += oneHot ? TreeOutput(t, features, new HotSlot(hot, _categoricalBits)) : TreeOutput(t, features, new ScanPositive(positive, _categoricalBits));
         }
 
         return sum + Bias;
@@ -143,7 +147,7 @@ public sealed class CompiledTreeEnsemble
         var sum = 0.0;
         for (var t = 0; t < _treeRoots.Length; t++)
         {
-            sum += oneHot ? TreeOutput(t, features, new HotSlot(hot)) : TreeOutput(t, features, new ScanPositive(positive));
+            sum += oneHot ? TreeOutput(t, features, new HotSlot(hot, _categoricalBits)) : TreeOutput(t, features, new ScanPositive(positive, _categoricalBits));
             running[t] = sum + Bias;
         }
     }
@@ -215,11 +219,12 @@ public sealed class CompiledTreeEnsemble
         }
 
         ref var nodes = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_nodes);
+        var splits = _categoricalSplits;
         while (node >= 0)
         {
             ref readonly var current = ref System.Runtime.CompilerServices.Unsafe.Add(ref nodes, node);
             var f = current.Feature;
-            var goRight = f >= 0 ? !(features[f] <= current.Threshold) : categorical.GoesRight(_categoricalSplits[~f]);
+            var goRight = f >= 0 ? !(features[f] <= current.Threshold) : categorical.GoesRight(in splits[~f]);
             node = goRight ? current.Right : current.Left;
         }
 
@@ -229,63 +234,65 @@ public sealed class CompiledTreeEnsemble
     /// <summary>How a walk decides a categorical split for the row.</summary>
     private interface ICategoricalTest
     {
-        bool GoesRight(CategoricalSplit split);
+        bool GoesRight(in CategoricalSplit split);
     }
 
-    /// <summary>Any of the row's slots that are on is in the split's set (any row).</summary>
-    private readonly ref struct ScanPositive(ReadOnlySpan<int> positive) : ICategoricalTest
+    /// <summary>Any slot that is on in the row is in the split's set (any row).</summary>
+    private readonly ref struct ScanPositive(ReadOnlySpan<int> positive, ulong[] bits) : ICategoricalTest
     {
         private readonly ReadOnlySpan<int> _positive = positive;
+        private readonly ReadOnlySpan<ulong> _bits = bits;
 
-        public bool GoesRight(CategoricalSplit split) => split.AnyOn(_positive);
+        public bool GoesRight(in CategoricalSplit split) => split.AnyOn(_positive, _bits);
     }
 
-    /// <summary>The row's one slot on in the split's range is in its set (rows with at most one per range, see <c>HotSlots</c>).</summary>
-    private readonly ref struct HotSlot(ReadOnlySpan<int> hot) : ICategoricalTest
+    /// <summary>The row's one slot that is on in the split's range is in its set (rows with at most one per range).</summary>
+    private readonly ref struct HotSlot(ReadOnlySpan<int> hot, ulong[] bits) : ICategoricalTest
     {
         private readonly ReadOnlySpan<int> _hot = hot;
+        private readonly ReadOnlySpan<ulong> _bits = bits;
 
-        public bool GoesRight(CategoricalSplit split) => split.Low <= split.High && split.Contains(_hot[split.Range]);
+        public bool GoesRight(in CategoricalSplit split) => split.Contains(_hot[split.Range], _bits);
     }
 
-    /// <summary>A split node: <see cref="Feature"/> ≥ 0 is a numeric split on that slot, else <c>~Feature</c> is the categorical
-    /// split's number; children ≥ 0 are nodes, ~leaf otherwise.</summary>
     private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
 
-    /// <summary>A categorical split's slots going right, as a bit set over [Low, High]: tested against the few slots that are on
-    /// in a row instead of reading every listed slot.</summary>
-    private sealed record CategoricalSplit(int Low, int High, ulong[] Bits)
+    /// <summary>A categorical split's slots going right, as a bit set over [Low, High] (words <see cref="BitsStart"/>… of the
+    /// ensemble's bit array; an empty set has Low &gt; High): tested against the few slots that are on in a row instead of
+    /// reading every listed slot.</summary>
+    private readonly record struct CategoricalSplit(int Low, int High, int BitsStart)
     {
         /// <summary>The index of the categorical range (see <c>Ranges</c>) holding the split.</summary>
         public int Range { get; init; }
 
-        public static CategoricalSplit Of(int[] slots)
+        public static CategoricalSplit Of(int[] slots, List<ulong> bits)
         {
             if (slots.Length == 0)
             {
-                return new CategoricalSplit(1, 0, []);
+                return new CategoricalSplit(1, 0, bits.Count);
             }
 
             var low = slots.Min();
             var high = slots.Max();
-            var bits = new ulong[((high - low) >> 6) + 1];
+            var start = bits.Count;
+            bits.AddRange(new ulong[((high - low) >> 6) + 1]);
             foreach (var slot in slots)
             {
-                bits[(slot - low) >> 6] |= 1UL << ((slot - low) & 63);
+                bits[start + ((slot - low) >> 6)] |= 1UL << ((slot - low) & 63);
             }
 
-            return new CategoricalSplit(low, high, bits);
+            return new CategoricalSplit(low, high, start);
         }
 
         /// <summary>Whether <paramref name="slot"/> (−1: none) is in the set.</summary>
-        public bool Contains(int slot)
+        public bool Contains(int slot, ReadOnlySpan<ulong> bits)
         {
             var offset = slot - Low;
-            return offset >= 0 && slot <= High && (Bits[offset >> 6] & (1UL << (offset & 63))) != 0;
+            return offset >= 0 && slot <= High && (bits[BitsStart + (offset >> 6)] & (1UL << (offset & 63))) != 0;
         }
 
         /// <summary>Whether any slot that is on (ascending) is in the set.</summary>
-        public bool AnyOn(ReadOnlySpan<int> positive)
+        public bool AnyOn(ReadOnlySpan<int> positive, ReadOnlySpan<ulong> bits)
         {
             foreach (var slot in positive)
             {
@@ -300,7 +307,7 @@ public sealed class CompiledTreeEnsemble
                 }
 
                 var offset = slot - Low;
-                if ((Bits[offset >> 6] & (1UL << (offset & 63))) != 0)
+                if ((bits[BitsStart + (offset >> 6)] & (1UL << (offset & 63))) != 0)
                 {
                     return true;
                 }
