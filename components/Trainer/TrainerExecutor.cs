@@ -130,11 +130,16 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             context.Log($"Converting '{options.FeatureColumn}' ({feature.Type}) to float inside the model.");
         }
 
-        // Raw examples for the C API engine: the graph compiled to array reads when it can be (and checked equal to it).
-        var compiledTrain = algorithm is LightGbmOptions { Engine: not LightGbmEngine.MlNetTrainer } ? CompiledTrain(loaded, graph, featureConversion, options, label, context.Log) : null;
+        // Raw examples for the C API engine: the graph compiled to array reads when it can be (and checked equal to it). A raw
+        // numeric label is scanned meanwhile, on another core; the scan is used only when the compiled graph is.
+        var cApi = algorithm is LightGbmOptions { Engine: not LightGbmEngine.MlNetTrainer };
+        var rawLabelScan = cApi && loaded.RawTrain is { } rawTable && rawTable.Contains(label) && rawTable[label] is Pipelines.Data.NumericColumn rawLabel
+            ? Task.Run(() => LabelScan.Run(rawLabel.Values), cancellationToken)
+            : null;
+        var compiledTrain = cApi ? CompiledTrain(loaded, graph, featureConversion, options, label, context.Log) : null;
         var stage = Stopwatch.StartNew();
-        var labels = LabelPreparation.Create(ml, train, label, options,
-            compiledTrain is not null && compiledTrain.Table[label] is Pipelines.Data.NumericColumn rawLabel ? LabelScan.Run(rawLabel.Values) : null);
+        var rawScan = rawLabelScan is null ? null : await rawLabelScan.ConfigureAwait(false);
+        var labels = LabelPreparation.Create(ml, train, label, options, compiledTrain is null ? null : rawScan);
         var trainPrepared = labels.PrepareTrain(ml, train);
         var evalPrepared = eval is null ? null : labels.PrepareEval(ml, eval);
         var trainRows = labels.Scan.Rows - labels.Scan.Missing;
