@@ -3,14 +3,14 @@ using System.Globalization;
 namespace Pipelines.Bench;
 
 /// <summary>The command line: <c>[orchestration|data|trainer|pipeline|serving|all] [--postgres CS] [--flights PATH] [--runs N] [--repetitions N] [--trace] [--with-valid]
-/// [--rate N] [--http-seconds N] [--serving-home DIR] [--bin-sample N] [--materialize]</c>.</summary>
+/// [--rate N] [--http-seconds N] [--serving-home DIR] [--bin-sample N] [--materialize] [--warm-memory]</c>.</summary>
 public sealed record BenchArguments
 {
     public const string PostgresVariable = "PIPELINES_BENCH_POSTGRES";
 
     public const string Usage =
         "usage: Pipelines.Bench [orchestration|data|trainer|pipeline|serving|all] [--postgres \"Host=...\"] [--flights path/to/flights-3m.parquet] " +
-        "[--runs 10] [--repetitions 3] [--trace] [--with-valid] [--rate 1000] [--http-seconds 20] [--serving-home DIR] [--bin-sample 65536] [--materialize]\n" +
+        "[--runs 10] [--repetitions 3] [--trace] [--with-valid] [--rate 1000] [--http-seconds 20] [--serving-home DIR] [--bin-sample 65536] [--materialize] [--warm-memory]\n" +
         $"  --postgres    admin connection string of a PostgreSQL server (a fresh database is created per run); default: ${PostgresVariable}\n" +
         "  --flights     the benchmark Parquet file; default: shared/data/flights-3m.parquet found by walking up from the current directory\n" +
         "  --runs        timed 10-node pipeline runs per store (after one warm-up run)\n" +
@@ -23,7 +23,10 @@ public sealed record BenchArguments
         "  --bin-sample  trainer, pipeline: rows LightGBM samples to find its bins (bin_construct_sample_cnt) on the native side and our Trainer's\n" +
         "                (default 65,536, ML.NET's fixed value; native LightGBM's and the pipeline's default is 200,000)\n" +
         "  --materialize pipeline: the flights Transform writes its transformed examples and the Trainer trains on them (TFX's default)\n" +
-        "                instead of the shipped pipeline's Materialize = false";
+        "                instead of the shipped pipeline's Materialize = false\n" +
+        "  --warm-memory trainer: keep the memory freed by the previous repetition (a plain GC, no decommit, no malloc_trim) on both sides,\n" +
+        "                as a process that trains repeatedly would; by default each repetition starts from a decommitted heap (first touches\n" +
+        "                of memory are page faults, as in a fresh process); the peak memory columns then show the process's whole RSS";
 
     public string Verb { get; init; } = "all";
 
@@ -38,6 +41,9 @@ public sealed record BenchArguments
     public bool Trace { get; init; }
 
     public bool NativeWithValidation { get; init; }
+
+    /// <summary>Trainer: repetitions reuse the memory the previous ones freed (see <see cref="Usage"/>).</summary>
+    public bool WarmMemory { get; init; }
 
     public int Rate { get; init; } = 1000;
 
@@ -102,6 +108,9 @@ public sealed record BenchArguments
                     break;
                 case "--materialize":
                     result = result with { MaterializeTransform = true };
+                    break;
+                case "--warm-memory":
+                    result = result with { WarmMemory = true };
                     break;
                 case "--bin-sample":
                     result = result with { BinSample = Positive(args, ref i) };

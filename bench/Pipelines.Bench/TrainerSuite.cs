@@ -49,20 +49,20 @@ public static class TrainerSuite
         var ourMaterialized = new Runs();
         for (var i = 0; i <= arguments.Repetitions; i++)
         {
-            native.Add(i, TrainNative(data, settings, parameters, validation: false));
+            native.Add(i, TrainNative(data, settings, parameters, validation: false, arguments.WarmMemory));
             if (nativeValid is not null)
             {
-                nativeValid.Add(i, TrainNative(data, settings, settings.ToNativeParameters(FlightsFeatures.CategoricalFeatures, "binary_logloss"), validation: true));
+                nativeValid.Add(i, TrainNative(data, settings, settings.ToNativeParameters(FlightsFeatures.CategoricalFeatures, "binary_logloss"), validation: true, arguments.WarmMemory));
             }
 
             if (ours is not null)
             {
-                our.Add(i, await MeasureOursAsync(ours, data, settings));
+                our.Add(i, await MeasureOursAsync(ours, data, settings, arguments.WarmMemory));
             }
 
             if (oursMaterialized is not null)
             {
-                ourMaterialized.Add(i, await MeasureOursAsync(oursMaterialized, data, settings));
+                ourMaterialized.Add(i, await MeasureOursAsync(oursMaterialized, data, settings, arguments.WarmMemory));
             }
         }
 
@@ -118,7 +118,8 @@ public static class TrainerSuite
         var positives = data.Train.Labels.Count(l => l > 0.5f);
         Table.Print(
             $"Trainer vs native LightGBM: {Path.GetFileName(flights)} train split {data.Train.Rows:N0} rows × {data.Train.Columns} features, " +
-            $"AUC on eval {data.Eval.Rows:N0} rows, median of {arguments.Repetitions} interleaved repetitions after 1 warm-up, {Environment.ProcessorCount} cores",
+            $"AUC on eval {data.Eval.Rows:N0} rows, median of {arguments.Repetitions} interleaved repetitions after 1 warm-up, {Environment.ProcessorCount} cores, " +
+            (arguments.WarmMemory ? "warm memory (--warm-memory: each repetition reuses the memory the previous ones freed)" : "cold memory (heap decommitted before each repetition)"),
             rows,
             [
                 (TimeTarget, $"≤ {MaxTimeRatio.ToString(CultureInfo.InvariantCulture)} ×"),
@@ -167,10 +168,9 @@ public static class TrainerSuite
     }
 
     /// <summary>The bare baseline: dataset from the float32 matrix, booster, N iterations; then (untimed) eval predictions.</summary>
-    internal static Run TrainNative(FlightsFeatures data, LightGbmSettings settings, string parameters, bool validation)
+    internal static Run TrainNative(FlightsFeatures data, LightGbmSettings settings, string parameters, bool validation, bool warmMemory = false)
     {
-        PeakMemory.TrimNativeHeap();
-        PeakMemory.Reset();
+        StartRepetition(warmMemory);
         var start = PeakMemory.PeakMiB();
         var faults = PeakMemory.MinorFaults();
         var watch = Stopwatch.StartNew();
@@ -202,10 +202,9 @@ public static class TrainerSuite
         return new Run(seconds, datasetSeconds, seconds - datasetSeconds, Auc.Compute(data.Eval.Labels, scores), trees) { PeakMiB = peak, StartMiB = start, Faults = faults };
     }
 
-    private static async Task<Run> MeasureOursAsync(ITrainerUnderTest trainer, FlightsFeatures data, LightGbmSettings settings)
+    private static async Task<Run> MeasureOursAsync(ITrainerUnderTest trainer, FlightsFeatures data, LightGbmSettings settings, bool warmMemory)
     {
-        PeakMemory.TrimNativeHeap();
-        PeakMemory.Reset();
+        StartRepetition(warmMemory);
         var start = PeakMemory.PeakMiB();
         var faults = PeakMemory.MinorFaults();
         var watch = Stopwatch.StartNew();
@@ -215,6 +214,19 @@ public static class TrainerSuite
         var peak = PeakMemory.PeakMiB();
         var scores = model.Score(data.Eval);
         return new Run(seconds, null, null, Auc.Compute(data.Eval.Labels, scores), null) { PeakMiB = peak, StartMiB = start, Faults = faults };
+    }
+
+    /// <summary>Cold memory (default): decommit the GC heap and trim the native one, and reset the peak; warm: a plain GC only.</summary>
+    private static void StartRepetition(bool warmMemory)
+    {
+        if (warmMemory)
+        {
+            GC.Collect();
+            return;
+        }
+
+        PeakMemory.TrimNativeHeap();
+        PeakMemory.Reset();
     }
 
     internal sealed record Run(double Seconds, double? DatasetSeconds, double? BoostingSeconds, double Auc, int? Trees)
