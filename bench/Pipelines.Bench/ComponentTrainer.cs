@@ -72,7 +72,8 @@ internal sealed class ComponentTrainer(bool materialized) : ITrainerUnderTest, I
             await using var stream = File.Create(Path.Combine(dir, Transform.DataFileName));
             // Transform's own writer (uncompressed blocks, deterministic order), not SaveAsBinary's Deflate: the same bytes a
             // materializing Transform writes, hence the same read cost for the Trainer.
-            IdvWriter.Save(_ml, _ml.Transforms.SelectColumns("Features", Label).Fit(graph.Transform(view)).Transform(graph.Transform(view)), stream);
+            var transformed = graph.Transform(view);
+            IdvWriter.Save(_ml, _ml.Transforms.SelectColumns("Features", Label).Fit(transformed).Transform(transformed), stream);
         }
 
         var properties = new Dictionary<string, JsonElement>

@@ -139,8 +139,7 @@ public sealed class EvaluatorExecutorTests : IDisposable
     {
         var train = Binary(300, seed: 1);
         var eval = Binary(60, seed: 2, constantLabel: 0);
-        var examples = await _harness.ExamplesAsync(train, eval);
-        var model = _harness.SaveModel(TrainBinary(_harness.Ml, new ColumnarDataView(train)), train, 1, "BinaryClassification", "y");
+        var (examples, model) = await BinaryModelAsync(train, eval);
         var options = new EvaluatorOptions { Thresholds = [new MetricThreshold(MetricNames.Auc, Lower: 0.7)] };
 
         var (_, evaluationArtifact, blessingArtifact) = await _harness.RunAsync(examples, model, null, options);
@@ -161,8 +160,7 @@ public sealed class EvaluatorExecutorTests : IDisposable
         // The permuted samples are scored in parallel; the permutations, hence the importances, depend on the seed alone.
         var train = Binary(400, seed: 1);
         var eval = Binary(3_000, seed: 2);
-        var examples = await _harness.ExamplesAsync(train, eval);
-        var model = _harness.SaveModel(TrainBinary(_harness.Ml, new ColumnarDataView(train)), train, 1, "BinaryClassification", "y");
+        var (examples, model) = await BinaryModelAsync(train, eval);
         var options = new EvaluatorOptions { PermutationRepeats = 4, ContributionRows = 0 };
 
         var (_, first, _) = await _harness.RunAsync(examples, model, null, options);
@@ -180,8 +178,7 @@ public sealed class EvaluatorExecutorTests : IDisposable
     {
         var train = Binary(400, seed: 1);
         var eval = Binary(200, seed: 2);
-        var examples = await _harness.ExamplesAsync(train, eval);
-        var model = _harness.SaveModel(TrainBinary(_harness.Ml, new ColumnarDataView(train)), train, 1, "BinaryClassification", "y");
+        var (examples, model) = await BinaryModelAsync(train, eval);
 
         var (_, evaluationArtifact, _) = await _harness.RunAsync(examples, model, null, new EvaluatorOptions { ContributionRows = 2 });
 
@@ -398,4 +395,8 @@ public sealed class EvaluatorExecutorTests : IDisposable
         var model = _harness.SaveModel(TrainMulticlass(_harness.Ml, new ColumnarDataView(train)), train, 1, Multiclass, "species");
         return (examples, model, train);
     }
+
+    /// <summary>The train and eval splits as examples, and a binary model trained on <paramref name="train"/> (label 'y').</summary>
+    private async Task<(Examples Examples, Model Model)> BinaryModelAsync(ColumnarTable train, ColumnarTable eval) =>
+        (await _harness.ExamplesAsync(train, eval), _harness.SaveModel(TrainBinary(_harness.Ml, new ColumnarDataView(train)), train, 1, "BinaryClassification", "y"));
 }
