@@ -111,7 +111,10 @@ public static class CliProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{string.Join(' ', args)}' did not finish in 3 minutes.");
+            var output = await stdout;
+            var errors = await stderr;
+            throw new TimeoutException(
+                $"'{string.Join(' ', args)}' did not finish in 3 minutes. Its last output:\n{output[Math.Max(0, output.Length - 4000)..]}\nstderr:\n{errors[Math.Max(0, errors.Length - 2000)..]}");
         }
 
         return new Result(process.ExitCode, await stdout, await stderr);
