@@ -6,7 +6,8 @@ namespace Pipelines;
 /// A GBDT ensemble (LightGBM or FastTree, as ML.NET holds it) flattened into arrays and walked on a dense feature vector: the
 /// same decisions as ML.NET's own tree walk (numeric: <c>value &lt;= threshold</c> goes left; categorical: any listed slot
 /// &gt; 0 goes right), without its per-node sparse lookups. Rows with a missing (NaN) feature are not scored here: ML.NET
-/// substitutes per-node defaults for them that its public API does not expose.
+/// substitutes per-node defaults for them that its public API does not expose. Ensembles whose trees have at most 64 leaves
+/// are scored by <see cref="QuickScorer"/> (no walk; the same leaves, hence bit-identical scores).
 /// </summary>
 public sealed class CompiledTreeEnsemble
 {
@@ -25,6 +26,9 @@ public sealed class CompiledTreeEnsemble
     // in each range tests a categorical split with one bit lookup on that slot instead of scanning the row's slots that are on.
     private readonly int[] _rangeLow;
     private readonly int[] _rangeHigh;
+
+    // The same decisions without the walk (null when a tree has more than 64 leaves): what Evaluate uses.
+    private readonly QuickScorer? _quick;
 
     private CompiledTreeEnsemble(RegressionTreeEnsemble ensemble, int featureCount)
     {
@@ -78,6 +82,7 @@ public sealed class CompiledTreeEnsemble
         _categoricalBits = [.. categoricalBits];
         _leafValues = [.. leaves];
         MaxFeatureIndex = maxFeature;
+        _quick = QuickScorer.TryCreate(ensemble);
     }
 
     /// <summary>The feature vector length the ensemble was trained on.</summary>
@@ -117,7 +122,18 @@ public sealed class CompiledTreeEnsemble
 
     /// <summary>The raw score of a dense feature vector without NaN whose slots with a value &gt; 0 are
     /// <paramref name="positive"/> (ascending).</summary>
-    public double Evaluate(ReadOnlySpan<float> features, ReadOnlySpan<int> positive)
+    public double Evaluate(ReadOnlySpan<float> features, ReadOnlySpan<int> positive) =>
+        _quick?.Evaluate(features, positive) ?? EvaluateByWalk(features, positive);
+
+    /// <summary>Whether <see cref="Evaluate(ReadOnlySpan{float}, ReadOnlySpan{int})"/> uses <see cref="QuickScorer"/> (every tree has at most
+    /// <see cref="QuickScorer.MaxLeaves"/> leaves) rather than walking the trees.</summary>
+    public bool UsesQuickScorer => _quick is not null;
+
+    /// <summary>The <see cref="QuickScorer"/>, or null.</summary>
+    internal QuickScorer? Quick => _quick;
+
+    /// <summary>The raw score by walking each tree from its root (the reference <see cref="QuickScorer"/> is tested against).</summary>
+    internal double EvaluateByWalk(ReadOnlySpan<float> features, ReadOnlySpan<int> positive)
     {
         Span<int> hot = _rangeLow.Length <= 256 ? stackalloc int[_rangeLow.Length] : new int[_rangeLow.Length];
         var oneHot = HotSlots(positive, hot);
@@ -140,6 +156,12 @@ public sealed class CompiledTreeEnsemble
         if (running.Length < _treeRoots.Length)
         {
             throw new ArgumentException($"Room for {running.Length} scores; the ensemble has {_treeRoots.Length} trees.", nameof(running));
+        }
+
+        if (_quick is not null)
+        {
+            _quick.EvaluateRunning(features, positive, running);
+            return;
         }
 
         Span<int> hot = _rangeLow.Length <= 256 ? stackalloc int[_rangeLow.Length] : new int[_rangeLow.Length];
