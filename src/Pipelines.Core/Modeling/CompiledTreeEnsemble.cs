@@ -27,7 +27,7 @@ public sealed class CompiledTreeEnsemble
     private readonly int[] _rangeLow;
     private readonly int[] _rangeHigh;
 
-    // The same decisions without the walk (null when a tree has more than 64 leaves): what Evaluate uses.
+    // The same decisions without the walk (null with trees of more than 64 leaves or more than 4,096 trees): what Evaluate uses.
     private readonly QuickScorer? _quick;
 
     private CompiledTreeEnsemble(RegressionTreeEnsemble ensemble, int featureCount)

@@ -15,13 +15,16 @@ namespace Pipelines;
 /// </summary>
 /// <remarks>
 /// Decisions as <see cref="CompiledTreeEnsemble"/>'s walk: numeric <c>value &lt;= threshold</c> goes left (a row has no
-/// NaN here); categorical: a slot &gt; 0 of the row in the split's set goes right. Trees with more than 64 leaves are not
-/// compiled (the walk scores them).
+/// NaN here); categorical: a slot &gt; 0 of the row in the split's set goes right. Trees with more than 64 leaves, or more
+/// than 4,096 trees, are not compiled (the walk scores them).
 /// </remarks>
 internal sealed class QuickScorer
 {
     /// <summary>The most leaves a tree may have (one bit each).</summary>
     public const int MaxLeaves = 64;
+
+    /// <summary>The most trees: a row's words live on the stack (32 KiB at most).</summary>
+    public const int MaxTrees = 4096;
 
     // Numeric splits grouped by feature, each group by ascending threshold: _numeric[_featureStarts[k].._featureStarts[k + 1]]
     // are the splits on feature _features[k].
@@ -64,10 +67,16 @@ internal sealed class QuickScorer
     internal (int TableFeatures, int ScannedFeatures, int TableSlots, int ListedSlots) Layout =>
         (_intervals.FeatureCount, _features.Length, _intervals.SlotCount, Enumerable.Range(0, _slotStarts.Length - 1).Count(s => _slotStarts[s + 1] > _slotStarts[s]));
 
-    /// <summary>Compiles an ensemble; null when a tree has more than <see cref="MaxLeaves"/> leaves.</summary>
+    /// <summary>Compiles an ensemble; null when a tree has more than <see cref="MaxLeaves"/> leaves or there are more than
+    /// <see cref="MaxTrees"/> trees.</summary>
     public static QuickScorer? TryCreate(RegressionTreeEnsemble ensemble)
     {
         var trees = ensemble.Trees;
+        if (trees.Count > MaxTrees)
+        {
+            return null;
+        }
+
         var numeric = new List<(int Feature, NumericSplit Split)>();
         var categorical = new List<(int Slot, TreeMask Split)>();
         var leafStarts = new int[trees.Count];
@@ -163,7 +172,7 @@ internal sealed class QuickScorer
     /// NaN whose slots with a value &gt; 0 are <paramref name="positive"/>.</summary>
     public double Evaluate(ReadOnlySpan<float> features, ReadOnlySpan<int> positive)
     {
-        Span<ulong> exits = TreeCount <= 1024 ? stackalloc ulong[TreeCount] : new ulong[TreeCount];
+        Span<ulong> exits = stackalloc ulong[TreeCount];
         Exits(features, positive, exits);
         var sum = 0.0;
         for (var t = 0; t < exits.Length; t++)
@@ -177,7 +186,7 @@ internal sealed class QuickScorer
     /// <summary>The raw score after each tree (see <see cref="CompiledTreeEnsemble.EvaluateRunning"/>).</summary>
     public void EvaluateRunning(ReadOnlySpan<float> features, ReadOnlySpan<int> positive, Span<double> running)
     {
-        Span<ulong> exits = TreeCount <= 1024 ? stackalloc ulong[TreeCount] : new ulong[TreeCount];
+        Span<ulong> exits = stackalloc ulong[TreeCount];
         Exits(features, positive, exits);
         var sum = 0.0;
         for (var t = 0; t < exits.Length; t++)
