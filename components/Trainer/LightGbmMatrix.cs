@@ -160,19 +160,27 @@ internal sealed class LightGbmMatrix
     /// <summary>
     /// Reads raw rows through a compiled featurizer (<see cref="FeatureRows"/>, checked equal to the graph) on
     /// <paramref name="threads"/> threads straight into one matrix: the same matrix as <see cref="Read"/> over the graph's view
-    /// with <paramref name="rawLabel"/>, without ML.NET's per-row cursors. Rows whose label is missing are skipped.
+    /// with <paramref name="rawLabel"/>, without ML.NET's per-row cursors. Rows whose label is missing are skipped; at most
+    /// the first <paramref name="maxRows"/> rows with a label are read.
     /// </summary>
     public static LightGbmMatrix ReadCompiled(FeatureRows rows, double[] rawLabels, RawLabelRule rawLabel, LightGbmFeatureLayout layout, int threads,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, long maxRows = long.MaxValue)
     {
         var count = rows.Table.RowCount;
         var columns = layout.Columns;
 
-        // Labels first (cheap): a row's place in the matrix is its rank among the rows with a label.
+        // Labels first (cheap): a row's place in the matrix is its rank among the rows with a label. Rows past the last one
+        // kept are not read.
         var labels = new float[count];
         var kept = 0;
         for (var r = 0; r < count; r++)
         {
+            if (kept == maxRows)
+            {
+                count = r;
+                break;
+            }
+
             var label = rawLabel.Label(rawLabels[r]);
             if (!float.IsNaN(label))
             {

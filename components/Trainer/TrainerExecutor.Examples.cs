@@ -18,6 +18,9 @@ public sealed partial class TrainerExecutor
 
         /// <summary>Raw examples: how long reading the splits took.</summary>
         public double RawReadSeconds { get; init; }
+
+        /// <summary>Raw examples: the eval rows read (see <see cref="RawEvalRows"/>), or null.</summary>
+        public ColumnarTable? RawEval { get; init; }
     }
 
     /// <param name="evalRows">The eval rows with a label the training needs (the first ones), or <see cref="int.MaxValue"/> for all:
@@ -61,6 +64,7 @@ public sealed partial class TrainerExecutor
         {
             RawEvalRows = rawEval is null ? null : (rawEval.RowCount, ColumnarFormat.ReadManifest(examples.SplitUri(options.EvalSplit)).RowCount),
             RawReadSeconds = readSeconds,
+            RawEval = rawEval,
         };
     }
 
@@ -129,6 +133,29 @@ public sealed partial class TrainerExecutor
         }
 
         log($"The raw train rows go through the graph compiled to array reads (the same feature vectors as ML.NET's on the rows checked; compiled and checked in {clock.Elapsed.TotalSeconds:F2} s).");
+        return rows;
+    }
+
+    /// <summary>
+    /// The raw eval rows through the train split's compiled graph, checked against ML.NET on some of them (the eval split has
+    /// its own text dictionaries, so its binding is checked on its own); null (the eval rows then go through ML.NET's
+    /// transforms, 20,000 flights rows ≈ 30–50 ms instead of ≈ 10 ms) when there is no compiled graph or the check fails.
+    /// </summary>
+    private static FeatureRows? CompiledEval(TrainingSplits splits, FeatureRows? compiledTrain, string label, Action<string> log)
+    {
+        if (compiledTrain is null || splits.RawEval is not { } table || !table.Contains(label) || table[label] is not NumericColumn)
+        {
+            return null;
+        }
+
+        var rows = compiledTrain.Featurizer.TryBind(table, out var why);
+        var mismatch = rows?.Verify(sampleRows: 200);
+        if (rows is null || mismatch is not null)
+        {
+            log($"The raw eval rows go through ML.NET's transforms: {(mismatch is null ? $"the compiled graph does not bind to them ({why})" : $"the compiled graph differs from them ({mismatch})")}.");
+            return null;
+        }
+
         return rows;
     }
 

@@ -59,6 +59,8 @@ public sealed partial class TrainerExecutor
         var validRows = options.TrainingLogEvalRows > 0 ? options.TrainingLogEvalRows : a.EarlyStoppingRound > 0 ? long.MaxValue : 0;
         var valid = evalPrepared is null || validRows == 0 ? null
             : rule is null || raw.Eval is null ? LightGbmMatrix.Read(evalPrepared, options.FeatureColumn, layout, validRows, cancellationToken)
+            : raw.EvalFeatures is { } compiledEval && compiledEval.Table[rule.Column] is Pipelines.Data.NumericColumn evalLabels
+            ? LightGbmMatrix.ReadCompiled(compiledEval, evalLabels.Values, rule, layout, threads, cancellationToken, validRows)
             : LightGbmMatrix.Read(raw.Eval, options.FeatureColumn, layout, validRows, cancellationToken, rule);
         if (valid is { Rows: 0 })
         {
@@ -71,7 +73,7 @@ public sealed partial class TrainerExecutor
                 $"{nameof(LightGbmOptions)}.{nameof(LightGbmOptions.EarlyStoppingRound)} needs eval rows, and the eval split '{options.EvalSplit}' has none with a label.");
         }
 
-        log($"Read {train.Rows} train{(valid is null ? "" : $" and {valid.Rows} eval")} rows into {layout.Columns} LightGBM columns ({layout.SlotCount} feature slots, {layout.CategoricalColumns.Count()} categorical){(rule is null ? "" : raw.TrainFeatures is not null ? $", the raw train rows through the compiled graph on {threads} threads," : raw.TrainRanges is { Count: var rangeCount } ? $", the raw train rows through the graph as {rangeCount} row ranges on {threads} threads," : "")} in {stage.Elapsed.TotalSeconds:F2} s.");
+        log($"Read {train.Rows} train{(valid is null ? "" : $" and {valid.Rows} eval")} rows into {layout.Columns} LightGBM columns ({layout.SlotCount} feature slots, {layout.CategoricalColumns.Count()} categorical){(rule is null ? "" : raw.TrainFeatures is not null ? $", the raw {(valid is not null && raw.EvalFeatures is not null ? "train and eval" : "train")} rows through the compiled graph on {threads} threads," : raw.TrainRanges is { Count: var rangeCount } ? $", the raw train rows through the graph as {rangeCount} row ranges on {threads} threads," : "")} in {stage.Elapsed.TotalSeconds:F2} s.");
         if (train.Rows == 0)
         {
             throw new DataValidationException($"The train split '{options.TrainSplit}' has no rows with a label to train on.");
@@ -318,6 +320,9 @@ public sealed partial class TrainerExecutor
 
         /// <summary>The raw train rows through the compiled graph (see <c>CompiledTrain</c>), or null.</summary>
         public FeatureRows? TrainFeatures { get; init; }
+
+        /// <summary>The raw eval rows through the compiled graph (see <c>CompiledEval</c>), or null.</summary>
+        public FeatureRows? EvalFeatures { get; init; }
     }
 
     /// <summary>What the C API engine adds to the Model artifact and the training log.</summary>

@@ -137,6 +137,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             ? Task.Run(() => LabelScan.Run(rawLabel.Values), cancellationToken)
             : null;
         var compiledTrain = cApi ? CompiledTrain(loaded, graph, featureConversion, options, label, context.Log) : null;
+        var compiledEval = CompiledEval(loaded, compiledTrain, label, context.Log);
         var stage = Stopwatch.StartNew();
         var rawScan = rawLabelScan is null ? null : await rawLabelScan.ConfigureAwait(false);
         var labels = LabelPreparation.Create(ml, train, label, options, compiledTrain is null ? null : rawScan);
@@ -161,7 +162,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
                 var layout = NativeLayout(lightGbm, trainPrepared.Schema[options.FeatureColumn], trainRows, out var why);
                 if (layout is not null)
                 {
-                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label) { TrainFeatures = compiledTrain, TrainRanges = compiledTrain is null ? TrainRanges(loaded, graph, featureConversion, options, threads) : null }, trainPrepared, evalPrepared, context.Log, cancellationToken);
+                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label) { TrainFeatures = compiledTrain, EvalFeatures = compiledEval, TrainRanges = compiledTrain is null ? TrainRanges(loaded, graph, featureConversion, options, threads) : null }, trainPrepared, evalPrepared, context.Log, cancellationToken);
                 }
                 else
                 {
