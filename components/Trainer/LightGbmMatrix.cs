@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Pipelines.Data;
 
 namespace Pipelines.Components;
 
@@ -166,7 +167,31 @@ internal sealed class LightGbmMatrix
     public static LightGbmMatrix ReadCompiled(FeatureRows rows, double[] rawLabels, RawLabelRule rawLabel, LightGbmFeatureLayout layout, int threads,
         CancellationToken cancellationToken, long maxRows = long.MaxValue)
     {
-        var count = rows.Table.RowCount;
+        var ranges = Math.Max(1, Math.Min(4 * Math.Max(1, threads), rows.Table.RowCount / 65_536));
+        var size = (rows.Table.RowCount + ranges - 1) / ranges;
+        return ReadCompiled(rows.Featurizer, rawLabels, rawLabel, layout, threads, Math.Max(1, size), () => new TableWindow(rows), cancellationToken, maxRows);
+    }
+
+    /// <summary>
+    /// <see cref="ReadCompiled(FeatureRows, double[], RawLabelRule, LightGbmFeatureLayout, int, CancellationToken, long)"/> over a
+    /// split on disk: each thread reads chunks of <paramref name="chunkRows"/> rows into one chunk table it reuses, so the
+    /// split's columns are never all in memory (only <paramref name="rawLabels"/>, the split's whole label column, is).
+    /// </summary>
+    public static LightGbmMatrix ReadCompiled(CompiledFeaturizer featurizer, ColumnarChunkReader split, double[] rawLabels, RawLabelRule rawLabel,
+        LightGbmFeatureLayout layout, int threads, CancellationToken cancellationToken, int chunkRows = 65_536)
+    {
+        if (rawLabels.Length != split.RowCount)
+        {
+            throw new ArgumentException($"{rawLabels.Length} labels for a split of {split.RowCount} rows.", nameof(rawLabels));
+        }
+
+        return ReadCompiled(featurizer, rawLabels, rawLabel, layout, threads, chunkRows, () => new ChunkWindow(featurizer, split, chunkRows), cancellationToken, long.MaxValue);
+    }
+
+    private static LightGbmMatrix ReadCompiled(CompiledFeaturizer featurizer, double[] rawLabels, RawLabelRule rawLabel, LightGbmFeatureLayout layout,
+        int threads, int rangeRows, Func<RowWindow> window, CancellationToken cancellationToken, long maxRows)
+    {
+        var count = rawLabels.Length;
         var columns = layout.Columns;
 
         // Labels first (cheap): a row's place in the matrix is its rank among the rows with a label. Rows past the last one
@@ -194,36 +219,43 @@ internal sealed class LightGbmMatrix
         }
 
         var values = GC.AllocateUninitializedArray<float>(kept * columns);
-        var ranges = Math.Max(1, Math.Min(4 * Math.Max(1, threads), count / 65_536));
-        var size = (count + ranges - 1) / Math.Max(1, ranges);
-        var firstRow = new int[ranges + 1];
+        var ranges = (count + rangeRows - 1) / rangeRows;
+        var firstPlace = new int[ranges + 1];
         for (int i = 0, r = 0, place = 0; i < ranges; i++)
         {
-            firstRow[i] = place;
-            for (var end = Math.Min(count, r + size); r < end; r++)
+            firstPlace[i] = place;
+            for (var end = Math.Min(count, r + rangeRows); r < end; r++)
             {
                 place += float.IsNaN(rawLabel.Label(rawLabels[r])) ? 0 : 1;
             }
         }
 
-        Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken }, i =>
-        {
-            var reader = rows.CreateReader();
-            var slots = new int[rows.Featurizer.MaxEntries];
-            var slotValues = new float[rows.Featurizer.MaxEntries];
-            var place = firstRow[i];
-            for (int r = i * size, end = Math.Min(count, r + size); r < end; r++)
+        Parallel.For(
+            0,
+            ranges,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken },
+            window,
+            (i, _, state) =>
             {
-                if (float.IsNaN(rawLabel.Label(rawLabels[r])))
+                var first = i * rangeRows;
+                var end = Math.Min(count, first + rangeRows);
+                var (reader, offset) = state.Open(first, end - first);
+                var place = firstPlace[i];
+                for (var r = first; r < end; r++)
                 {
-                    continue;
+                    if (float.IsNaN(rawLabel.Label(rawLabels[r])))
+                    {
+                        continue;
+                    }
+
+                    var n = reader.Read(r - first + offset, state.Slots, state.Values);
+                    CollapseSparse(state.Slots.AsSpan(0, n), state.Values.AsSpan(0, n), layout, values.AsSpan(place * columns, columns));
+                    place++;
                 }
 
-                var n = reader.Read(r, slots, slotValues);
-                CollapseSparse(slots.AsSpan(0, n), slotValues.AsSpan(0, n), layout, values.AsSpan(place * columns, columns));
-                place++;
-            }
-        });
+                return state;
+            },
+            _ => { });
 
         return new LightGbmMatrix(values, labels, kept, columns, []);
     }
@@ -290,6 +322,50 @@ internal sealed class LightGbmMatrix
                 // The first hot slot of a block (ML.NET's trainer picks one at random when several are).
                 row[c] = slot - starts[c];
             }
+        }
+    }
+
+    /// <summary>One thread's access to the rows of a range, with its scratch vectors.</summary>
+    private abstract class RowWindow(CompiledFeaturizer featurizer)
+    {
+        public int[] Slots { get; } = new int[featurizer.MaxEntries];
+
+        public float[] Values { get; } = new float[featurizer.MaxEntries];
+
+        /// <summary>The reader of rows <paramref name="firstRow"/>.. (<paramref name="rows"/> of them) and the index of the first in it.</summary>
+        public abstract (FeatureRowReader Reader, int Offset) Open(int firstRow, int rows);
+    }
+
+    /// <summary>Rows of a table in memory.</summary>
+    private sealed class TableWindow(FeatureRows rows) : RowWindow(rows.Featurizer)
+    {
+        private readonly FeatureRowReader _reader = rows.CreateReader();
+
+        public override (FeatureRowReader Reader, int Offset) Open(int firstRow, int rows) => (_reader, firstRow);
+    }
+
+    /// <summary>Rows of a split on disk, read into this thread's chunk.</summary>
+    private sealed class ChunkWindow : RowWindow
+    {
+        private readonly ColumnarChunkReader _split;
+        private readonly ColumnarTable _chunk;
+        private readonly FeatureRowReader _reader;
+
+        public ChunkWindow(CompiledFeaturizer featurizer, ColumnarChunkReader split, int chunkRows)
+            : base(featurizer)
+        {
+            _split = split;
+            _chunk = split.CreateChunk(Math.Max(1, Math.Min(chunkRows, split.RowCount)));
+
+            // Bound once: the chunk's arrays are refilled in place, and its dictionaries are the split's.
+            _reader = (featurizer.TryBind(_chunk, out var why) ?? throw new InvalidOperationException($"The compiled graph does not bind to a chunk of '{split.Directory}': {why}")).CreateReader();
+        }
+
+        public override (FeatureRowReader Reader, int Offset) Open(int firstRow, int rows)
+        {
+            _split.Fill(_chunk, firstRow, rows);
+            _reader.Refresh();
+            return (_reader, 0);
         }
     }
 

@@ -51,6 +51,8 @@ public sealed partial class TrainerExecutor
         var rule = RawLabelRule.For(raw.Train.Schema[raw.Label], options);
         var train = rule is null
             ? LightGbmMatrix.Read(trainPrepared, options.FeatureColumn, layout, long.MaxValue, cancellationToken)
+            : raw.TrainFeatures is { } probe && raw.WholeTrain is { } whole
+            ? ReadCompiledFromDisk(probe.Featurizer, whole.Directory, whole.Labels.Values, rule, layout, threads, cancellationToken)
             : raw.TrainFeatures is { } compiled && compiled.Table[rule.Column] is Pipelines.Data.NumericColumn rawLabels
             ? LightGbmMatrix.ReadCompiled(compiled, rawLabels.Values, rule, layout, threads, cancellationToken)
             : raw.TrainRanges is { } ranges
@@ -101,6 +103,12 @@ public sealed partial class TrainerExecutor
         // The booster's scores are taken now (it is freed when this returns); ML.NET's side of the check runs while the model
         // is saved and the eval metrics computed, and is awaited before anything is published.
         var rows = Math.Min(VerificationRows, sample.Rows);
+        if (valid is null && rule is not null && raw.WholeTrain is not null && raw.TrainFeatures?.Table[rule.Column] is Pipelines.Data.NumericColumn probeLabels)
+        {
+            // The view of the train rows holds only the split's first rows (the matrix all of them): check the ones it has.
+            rows = Math.Min(rows, probeLabels.Values.Count(v => !float.IsNaN(rule.Label(v))));
+        }
+
         var expected = training.Predict(sample, rows);
         var outputs = training.OutputsPerRow;
         var verification = Task.Run(() => Verify(ml, model, expected, outputs, rows, sample, sampleView));
@@ -116,6 +124,13 @@ public sealed partial class TrainerExecutor
             ScoredEvalSample = scoredEvalSample,
             Verification = verification,
         });
+    }
+
+    private static LightGbmMatrix ReadCompiledFromDisk(CompiledFeaturizer featurizer, string directory, double[] labels, RawLabelRule rule,
+        LightGbmFeatureLayout layout, int threads, CancellationToken cancellationToken)
+    {
+        using var split = Pipelines.Data.ColumnarChunkReader.Open(directory, featurizer.InputColumns);
+        return LightGbmMatrix.ReadCompiled(featurizer, split, labels, rule, layout, threads, cancellationToken);
     }
 
     /// <summary>The trained model as ML.NET's LightGBM model, through ML.NET's pre-trained model loader (it reads no rows, only the
@@ -320,6 +335,10 @@ public sealed partial class TrainerExecutor
 
         /// <summary>The raw train rows through the compiled graph (see <c>CompiledTrain</c>), or null.</summary>
         public FeatureRows? TrainFeatures { get; init; }
+
+        /// <summary>Set when <see cref="TrainFeatures"/> are only the split's first rows: its directory and whole label column, to
+        /// read all its rows from (see <c>TrainingSplits.WholeTrain</c>).</summary>
+        public (string Directory, Pipelines.Data.NumericColumn Labels)? WholeTrain { get; init; }
 
         /// <summary>The raw eval rows through the compiled graph (see <c>CompiledEval</c>), or null.</summary>
         public FeatureRows? EvalFeatures { get; init; }

@@ -78,6 +78,8 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             }
         };
 
+        var cApi = algorithm is LightGbmOptions { Engine: not LightGbmEngine.MlNetTrainer };
+
         // The graph is loaded while the splits are read (the raw ones on their own threads too).
         var loadClock = Stopwatch.StartNew();
         var graphSeconds = 0d;
@@ -93,7 +95,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         TrainingSplits loaded;
         try
         {
-            loaded = await LoadSplitsAsync(ml, examples, graphLoading, options, label, EvalRowsNeeded(algorithm, options), cancellationToken).ConfigureAwait(false);
+            loaded = await LoadSplitsAsync(ml, examples, graphLoading, options, label, EvalRowsNeeded(algorithm, options), probeTrain: cApi && options.Task != TrainingTask.Ranking, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -105,7 +107,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         var (train, eval) = (loaded.Train, loaded.Eval);
         if (!loaded.Materialized)
         {
-            context.Log($"Examples {examples.Id} are raw: the transform graph is applied while they are read (Transform's Materialize = false); splits read in {loaded.RawReadSeconds:F2} s{(loaded.RawEvalRows is (var read, var of) && read < of ? $" (of the eval split the first {read} of {of} rows)" : "")} beside loading the graph in {graphSeconds:F2} s; both done in {loadClock.Elapsed.TotalSeconds:F2} s.");
+            context.Log($"Examples {examples.Id} are raw: the transform graph is applied while they are read (Transform's Materialize = false); splits read in {loaded.RawReadSeconds:F2} s{(loaded.WholeTrain is not null ? $" (of the train split the first {loaded.RawTrain!.RowCount} rows and the label column)" : "")}{(loaded.RawEvalRows is (var read, var of) && read < of ? $" (of the eval split the first {read} of {of} rows)" : "")} beside loading the graph in {graphSeconds:F2} s; both done in {loadClock.Elapsed.TotalSeconds:F2} s.");
         }
 
         if (algorithm is LightGbmOptions { EarlyStoppingRound: > 0 } or FastTreeOptions { EarlyStoppingRound: > 0 } && eval is null)
@@ -132,12 +134,19 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
 
         // Raw examples for the C API engine: the graph compiled to array reads when it can be (and checked equal to it). A raw
         // numeric label is scanned meanwhile, on another core; the scan is used only when the compiled graph is.
-        var cApi = algorithm is LightGbmOptions { Engine: not LightGbmEngine.MlNetTrainer };
-        var rawLabelScan = cApi && loaded.RawTrain is { } rawTable && rawTable.Contains(label) && rawTable[label] is Pipelines.Data.NumericColumn rawLabel
+        var rawLabelScan = cApi && loaded.RawTrainLabels(label) is { } rawLabel
             ? Task.Run(() => LabelScan.Run(rawLabel.Values), cancellationToken)
             : null;
         var compiledTrain = cApi ? CompiledTrain(loaded, graph, featureConversion, options, label, context.Log) : null;
         var compiledEval = CompiledEval(loaded, compiledTrain, label, context.Log);
+        if (compiledTrain is null && loaded.WholeTrain is not null)
+        {
+            // Only the first rows were read, for the compiled graph: the others read rows through ML.NET, from the whole split.
+            loaded = await ReadWholeTrainAsync(loaded, graph, examples, options.TrainSplit, cancellationToken).ConfigureAwait(false);
+            train = featureConversion?.Transform(loaded.Train) ?? loaded.Train;
+            context.Log($"Read the whole raw train split ({loaded.RawTrain!.RowCount} rows) for ML.NET's transforms; splits read in {loaded.RawReadSeconds:F2} s in all.");
+        }
+
         var stage = Stopwatch.StartNew();
         var rawScan = rawLabelScan is null ? null : await rawLabelScan.ConfigureAwait(false);
         var labels = LabelPreparation.Create(ml, train, label, options, compiledTrain is null ? null : rawScan);
@@ -162,7 +171,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
                 var layout = NativeLayout(lightGbm, trainPrepared.Schema[options.FeatureColumn], trainRows, out var why);
                 if (layout is not null)
                 {
-                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label) { TrainFeatures = compiledTrain, EvalFeatures = compiledEval, TrainRanges = compiledTrain is null ? TrainRanges(loaded, graph, featureConversion, options, threads) : null }, trainPrepared, evalPrepared, context.Log, cancellationToken);
+                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label) { TrainFeatures = compiledTrain, WholeTrain = loaded.WholeTrain, EvalFeatures = compiledEval, TrainRanges = compiledTrain is null ? TrainRanges(loaded, graph, featureConversion, options, threads) : null }, trainPrepared, evalPrepared, context.Log, cancellationToken);
                 }
                 else
                 {

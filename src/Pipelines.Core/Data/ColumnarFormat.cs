@@ -190,10 +190,7 @@ public static class ColumnarFormat
     private static double[] ReadNumeric(string path, int rowCount, int rows, CancellationToken cancellationToken)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false);
-        if (stream.Length != (long)rowCount * sizeof(double))
-        {
-            throw new InvalidDataException($"'{path}' has {stream.Length} bytes; {rowCount} rows need {(long)rowCount * sizeof(double)}. The artifact is corrupt.");
-        }
+        CheckNumericLength(stream.Length, rowCount, path);
 
         var values = GC.AllocateUninitializedArray<double>(rows);
         var bytes = MemoryMarshal.AsBytes(values.AsSpan());
@@ -225,6 +222,17 @@ public static class ColumnarFormat
         // The codes are the file's last rowCount × 4 bytes; before them, the dictionary. The first rows' codes are read
         // straight into their array.
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false);
+        var dictionary = ReadDictionary(stream, path, rowCount);
+        var codes = GC.AllocateUninitializedArray<int>(rows);
+        stream.ReadExactly(MemoryMarshal.AsBytes(codes.AsSpan()));
+        cancellationToken.ThrowIfCancellationRequested();
+        CheckCodes(codes, dictionary.Length, path);
+        return new TextColumn(name, codes, dictionary);
+    }
+
+    /// <summary>Reads a text column file's dictionary from its start; the stream is left at the first code.</summary>
+    internal static string[] ReadDictionary(Stream stream, string path, int rowCount)
+    {
         var dictionaryBytes = stream.Length - ((long)rowCount * sizeof(int));
         if (dictionaryBytes < 4 || dictionaryBytes > int.MaxValue)
         {
@@ -265,18 +273,28 @@ public static class ColumnarFormat
             throw new InvalidDataException($"'{path}' holds {(stream.Length - offset) / 4} codes after its dictionary; expected {rowCount}. The artifact is corrupt.");
         }
 
-        var codes = GC.AllocateUninitializedArray<int>(rows);
-        stream.ReadExactly(MemoryMarshal.AsBytes(codes.AsSpan()));
-        cancellationToken.ThrowIfCancellationRequested();
+        return dictionary;
+    }
+
+    /// <summary>Throws when a code is outside the dictionary (−1 is missing).</summary>
+    internal static void CheckCodes(ReadOnlySpan<int> codes, int dictionarySize, string path)
+    {
         foreach (var code in codes)
         {
-            if (code < -1 || code >= count)
+            if (code < -1 || code >= dictionarySize)
             {
-                throw new InvalidDataException($"'{path}' has code {code} outside its dictionary of {count}. The artifact is corrupt.");
+                throw new InvalidDataException($"'{path}' has code {code} outside its dictionary of {dictionarySize}. The artifact is corrupt.");
             }
         }
+    }
 
-        return new TextColumn(name, codes, dictionary);
+    /// <summary>Throws unless a numeric column file holds exactly <paramref name="rowCount"/> doubles.</summary>
+    internal static void CheckNumericLength(long length, int rowCount, string path)
+    {
+        if (length != (long)rowCount * sizeof(double))
+        {
+            throw new InvalidDataException($"'{path}' has {length} bytes; {rowCount} rows need {(long)rowCount * sizeof(double)}. The artifact is corrupt.");
+        }
     }
 }
 

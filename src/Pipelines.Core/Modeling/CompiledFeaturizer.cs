@@ -47,6 +47,9 @@ public sealed class CompiledFeaturizer
 
     internal IReadOnlyList<FeaturePart> Parts => _parts;
 
+    /// <summary>The raw columns the feature vector is computed from (what a table must hold for <see cref="TryBind"/>).</summary>
+    public IReadOnlyList<string> InputColumns => [.. _parts.Select(p => p.Column).Distinct()];
+
     /// <summary>Whether the chain's output column <paramref name="column"/> is the raw column of that name, unchanged (e.g. a
     /// label the preprocessing does not touch), so it can be read from the table directly.</summary>
     public bool PassesThrough(string column) => _passThrough.Contains(column);

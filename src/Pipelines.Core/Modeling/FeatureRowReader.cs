@@ -47,6 +47,13 @@ public sealed class FeatureRowReader
         return n;
     }
 
+    /// <summary>The bound table's arrays were refilled in place (a reused chunk): forget what was computed from their old rows.</summary>
+    public void Refresh()
+    {
+        _dateColumn = null;
+        _dateRow = -1;
+    }
+
     private float DatePart(double[] column, int row, int which)
     {
         // The four parts of one timestamp usually sit side by side: compute them once per row and column.

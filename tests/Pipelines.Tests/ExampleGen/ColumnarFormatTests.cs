@@ -78,6 +78,54 @@ public sealed class ColumnarFormatTests : IDisposable
         Assert.Contains("The artifact is corrupt.", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ChunkReader_RowRangesIntoOneReusedChunk_EqualTheWholeReadAndLeaveOtherColumnsOut()
+    {
+        var random = new Random(3);
+        const int Count = 10_000;
+        var numbers = Enumerable.Range(0, Count).Select(i => i % 31 == 0 ? double.NaN : random.NextDouble()).ToArray();
+        var codes = Enumerable.Range(0, Count).Select(i => i % 17 == 0 ? -1 : random.Next(4)).ToArray();
+        var table = new ColumnarTable([new NumericColumn("x", numbers, ColumnKind.Timestamp), new TextColumn("s", codes, ["a", "b", "cé", "d"]),
+            new NumericColumn("unread", new double[Count])]);
+        var directory = Path.Combine(_root, "split");
+        await ColumnarFormat.WriteAsync(table, directory, CancellationToken.None);
+
+        using var reader = ColumnarChunkReader.Open(directory, ["s", "x"]);
+        var chunk = reader.CreateChunk(3_000);
+
+        Assert.Equal(Count, reader.RowCount);
+        Assert.False(chunk.Contains("unread"));
+        Assert.Equal(ColumnKind.Timestamp, chunk["x"].Kind);
+        foreach (var (first, rows) in new[] { (0, 3_000), (3_000, 3_000), (9_999, 1), (7_000, 3_000), (1, 2_999) })
+        {
+            reader.Fill(chunk, first, rows);
+            Assert.Equal(numbers.AsSpan(first, rows).ToArray(), ((NumericColumn)chunk["x"]).Values.AsSpan(0, rows).ToArray());
+            Assert.Equal(codes.AsSpan(first, rows).ToArray(), ((TextColumn)chunk["s"]).Codes.AsSpan(0, rows).ToArray());
+            Assert.Equal(["a", "b", "cé", "d"], ((TextColumn)chunk["s"]).Dictionary);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => reader.Fill(chunk, 9_000, 1_001));
+    }
+
+    [Fact]
+    public async Task ChunkReader_CodeOutsideTheDictionaryOrUnknownColumn_SaysWhatIsWrongAndWhere()
+    {
+        var directory = Path.Combine(_root, "split");
+        await ColumnarFormat.WriteAsync(new ColumnarTable([new TextColumn("s", [0, 1, 0, 1], ["a", "b"])]), directory, CancellationToken.None);
+        var file = Directory.GetFiles(directory, "*.txt").Single();
+        var bytes = await File.ReadAllBytesAsync(file);
+        BitConverter.GetBytes(5).CopyTo(bytes, bytes.Length - 4); // the last row's code: 5 of a dictionary of 2
+        await File.WriteAllBytesAsync(file, bytes);
+
+        var missing = Assert.Throws<KeyNotFoundException>(() => ColumnarChunkReader.Open(directory, ["s", "t"]));
+        Assert.Contains("has no column(s) 't'. Columns: s", missing.Message, StringComparison.Ordinal);
+        using var reader = ColumnarChunkReader.Open(directory, ["s"]);
+        var chunk = reader.CreateChunk(2);
+        reader.Fill(chunk, 0, 2);
+        var corrupt = Assert.Throws<InvalidDataException>(() => reader.Fill(chunk, 2, 2));
+        Assert.Equal($"'{file}' has code 5 outside its dictionary of 2. The artifact is corrupt.", corrupt.Message);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root))

@@ -271,6 +271,43 @@ public sealed class LightGbmCApiTests
         }
     }
 
+    [Theory]
+    [InlineData(5)] // every chunk's only label is its first row: a date part computed for one chunk must not be reused for the next
+    [InlineData(4_096)]
+    public async Task ReadCompiled_FromDiskInChunks_EqualsTheSplitInMemory(int chunkRows)
+    {
+        var table = FlightsLike(20_000, 1);
+        var delays = ((Pipelines.Data.NumericColumn)table["delay"]).Values.Select((d, i) => i % 5 == 0 ? (double.IsNaN(d) ? 20 : d) : double.NaN).ToArray();
+        table = new Pipelines.Data.ColumnarTable([.. table.Columns.Where(c => c.Name != "delay"), new Pipelines.Data.NumericColumn("delay", delays)]);
+        var directory = Path.Combine(Path.GetTempPath(), "chunked-matrix-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await Pipelines.Data.ColumnarFormat.WriteAsync(table, directory, CancellationToken.None);
+            var ml = new MLContext(1);
+            var view = new Pipelines.Data.ColumnarDataView(table);
+            var graph = new Pipelines.Tests.Transform.FlightsLikePreprocessing().Build(ml, null!).Fit(view);
+            var featurizer = CompiledFeaturizer.TryCreate(graph, view.Schema, "Features", out var why);
+            Assert.True(featurizer is not null, why);
+            var inMemory = featurizer.TryBind(table, out why);
+            Assert.True(inMemory is not null, why);
+            var layout = LightGbmFeatureLayout.For(graph.GetOutputSchema(view.Schema)["Features"], useCategoricalSplit: true);
+            var rule = RawLabelRule.For(view.Schema["delay"], new TrainerOptions { Task = TrainingTask.BinaryClassification, LabelColumn = "delay", PositiveAbove = 15 })!;
+
+            var expected = LightGbmMatrix.ReadCompiled(inMemory, delays, rule, layout, threads: 2, CancellationToken.None);
+            using var split = Pipelines.Data.ColumnarChunkReader.Open(directory, featurizer.InputColumns);
+            var actual = LightGbmMatrix.ReadCompiled(featurizer, split, delays, rule, layout, threads: 2, CancellationToken.None, chunkRows);
+
+            Assert.Equal(4_000, actual.Rows);
+            Assert.Equal(expected.RowLabels.ToArray(), actual.RowLabels.ToArray());
+            Assert.Equal(expected.RowValues.ToArray(), actual.RowValues.ToArray());
+            Assert.True(actual.RowValues.ToArray().Chunk(layout.Columns).Select(r => r[0]).Distinct().Count() > 20, "the hours should vary");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static IDataView OneHotFeatures()
     {
         var ml = new MLContext(0);

@@ -237,6 +237,12 @@ public sealed class TrainerTests
         Assert.Contains(log, l => l.Contains($"Examples {harness.Raw.Id} are raw: the transform graph is applied while they are read", StringComparison.Ordinal));
         Assert.Equal(read == "ranges", log.Any(l => l.Contains("the raw train rows through the graph as 5 row ranges on 2 threads", StringComparison.Ordinal)));
         Assert.Equal(read == "compiled" && trainer == "LightGbm", log.Any(l => l.Contains("the raw train and eval rows through the compiled graph on 2 threads", StringComparison.Ordinal)));
+
+        // A large split is first read only in part (its first 65,536 rows and its label) for the compiled graph; the rest is
+        // read from disk a chunk at a time through it, or, when the graph does not compile, as a whole before training.
+        var probed = rows > 65_536 && task == TrainingTask.Regression;
+        Assert.Equal(probed, log.Any(l => l.Contains(" s (of the train split the first 65536 rows and the label column)", StringComparison.Ordinal)));
+        Assert.Equal(probed && read == "ranges", log.Any(l => l.StartsWith($"Read the whole raw train split ({rows} rows) for ML.NET's transforms; splits read in ", StringComparison.Ordinal)));
         Assert.Equal(fromTransformed.GetInt64("train_rows"), fromRaw.GetInt64("train_rows"));
         var eval = WithoutColumn(harness.Eval, binary ? "label" : "y");
         Assert.Equal(Scores(Score(fromTransformed, eval, out _)), Scores(Score(fromRaw, eval, out _)));
@@ -261,6 +267,8 @@ public sealed class TrainerTests
         var (fromRaw, log) = await harness.TrainAsync(options, onRawExamples: true);
 
         Assert.Contains(log, l => l.Contains("The raw train rows go through the graph compiled to array reads", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Contains(" s (of the train split the first 65536 rows and the label column)", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.StartsWith("Read the whole raw train split", StringComparison.Ordinal));
         // 1 % of the delays are missing: those rows are dropped by both paths.
         var trainRows = fromRaw.GetInt64("train_rows")!.Value;
         Assert.InRange(trainRows, 196_000, 199_000);
