@@ -117,6 +117,36 @@ public sealed class MetadataStore : IAsyncDisposable
             return true;
         }, cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> and saves its changes in a transaction that is then rolled back: nothing it writes stays, and
+    /// on SQLite not even the id counters move (they are rows of <c>sqlite_sequence</c>). For warming a write path's first-use
+    /// costs (EF Core compiling its queries and update commands, the JIT) before a real write needs it. On PostgreSQL the
+    /// sequences would still advance (ids would skip), so it is refused there.
+    /// </summary>
+    public async Task RehearseAsync(Func<MetadataDbContext, CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (Options.Provider != MetadataProvider.Sqlite)
+        {
+            throw new NotSupportedException("A rehearsal would advance PostgreSQL's id sequences; it is for the embedded SQLite store only.");
+        }
+
+        await _sqliteWriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var db = _factory.CreateDbContext();
+            db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.TrackAll;
+            await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            await work(db, cancellationToken).ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sqliteWriteGate.Release();
+        }
+    }
+
     /// <summary>Whether an exception is a database error a retry may fix (lost connection, timeout, serialization).</summary>
     public static bool IsTransient(Exception exception) => exception switch
     {

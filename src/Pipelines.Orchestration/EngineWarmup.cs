@@ -1,5 +1,6 @@
 using Hangfire.Common;
 using Hangfire.Storage;
+using Pipelines.Metadata;
 
 namespace Pipelines.Orchestration;
 
@@ -8,8 +9,11 @@ namespace Pipelines.Orchestration;
 /// ≈ 0.5 s after the run (later hops: milliseconds): EF Core compiling the ledger's queries and the JIT compiling the ledger,
 /// <see cref="NodeJob"/> and Hangfire's job (de)serialization on first use. This takes those first uses on background threads,
 /// beside the rest of the engine's start: a node job round-trips through Hangfire's serializer (from the very beginning), and
-/// once the store is open an execution id that does not exist is claimed and loaded (the claim's update matches no row, the
-/// load finds nothing). Every outcome is ignored; nothing is written or enqueued; the engine awaits both before it disposes.
+/// once the store is open, on the embedded SQLite store, a run's start is rehearsed in a transaction that is rolled back
+/// (its ≈ 0.5 s of EF Core first uses were most of the first hop), then an execution id that does not exist is claimed and
+/// loaded (the claim's update matches no row, the load finds nothing). Every outcome is ignored; nothing is kept or enqueued;
+/// the engine awaits both before it disposes. A run started meanwhile waits for the rehearsal's transaction (SQLite has one
+/// writer) before its own, and is then recorded from that moment.
 /// </summary>
 internal static class EngineWarmup
 {
@@ -23,9 +27,15 @@ internal static class EngineWarmup
         return Task.CompletedTask;
     }), CancellationToken.None);
 
-    /// <summary>Claims and loads an execution that does not exist; the task never faults.</summary>
+    /// <summary>On the embedded SQLite store, rehearses a run's start (<see cref="ExecutionLedger.RehearseStartRunAsync"/>); then
+    /// claims and loads an execution that does not exist. The task never faults.</summary>
     public static Task StartLedgerAsync(PipelineRuntime runtime, CancellationToken cancellationToken) => Task.Run(() => Ignoring(async () =>
     {
+        if (runtime.Ledger.Store.Options.Provider == MetadataProvider.Sqlite)
+        {
+            await Ignoring(() => runtime.Ledger.RehearseStartRunAsync(runtime.Pipeline, cancellationToken)).ConfigureAwait(false);
+        }
+
         await runtime.Ledger.LoadAsync(NoSuchExecution, cancellationToken).ConfigureAwait(false);
         await runtime.Ledger.ClaimAsync(runtime.Pipeline, NoSuchExecution, "warm-up", runtime.Options.Lease, runtime.Options.MaxAttempts, cancellationToken)
             .ConfigureAwait(false);
