@@ -141,6 +141,33 @@ public sealed class LightGbmCApiTests
         Assert.True(predicted.Zip(truth).Count(p => p.First == p.Second) >= 0.9 * truth.Length);
     }
 
+    [Theory]
+    [InlineData(300)] // ML.NET picks LightGBM's multiclassova below 50,000 rows: normalized Platt probabilities
+    [InlineData(50_000)] // and multiclass from 50,000: the softmax of the scores
+    public async Task ExecuteAsync_MulticlassThroughMlNetsTrainer_ReplaysMultiLogLossPerIterationEndingAtTheModelsOwn(int trainRows)
+    {
+        using var harness = await CreateAsync(Gaussians(trainRows, 1), Gaussians(150, 2), Schema("species", FeatureType.String));
+
+        var (model, log) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.MulticlassClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 30, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2, Engine = LightGbmEngine.MlNetTrainer },
+        });
+
+        Assert.True(log.Any(l => l.StartsWith("Eval metric per iteration (multi_logloss on 150 rows) replayed from the trees in ", StringComparison.Ordinal)), string.Join(" | ", log));
+        using var trainingLog = ReadLog(model);
+        var root = trainingLog.RootElement;
+        Assert.Equal("MlNetTrainer", root.GetProperty("Engine").GetString());
+        var perIteration = root.GetProperty("EvalMetricPerIteration");
+        Assert.Equal("multi_logloss", perIteration.GetProperty("Metric").GetString());
+        var values = perIteration.GetProperty("Values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(30, values.Length);
+        Assert.True(values[^1] < values[0] / 2, $"multi_logloss went from {values[0]} to {values[^1]}");
+
+        // The last iteration is the saved model: ML.NET's evaluator on the same rows gives the same log-loss.
+        Assert.Equal(values[^1], root.GetProperty("EvalMetrics").GetProperty("LogLoss").GetDouble(), 4);
+    }
+
     [Fact]
     public async Task ExecuteAsync_BinaryCApi_MlNetLogLossEqualsLightGbmsLastIteration()
     {
