@@ -25,6 +25,9 @@ namespace Pipelines.Components;
 /// reports it from LightGBM itself).</remarks>
 internal static class IterationReplay
 {
+    /// <summary>The most class probabilities (classes × iterations × rows) a multiclass replay computes.</summary>
+    private const double MaxMulticlassProbabilities = 200_000_000;
+
     /// <summary>LightGBM's clamp of probabilities in <c>binary_logloss</c>.</summary>
     private const double Epsilon = 1e-15;
 
@@ -147,6 +150,16 @@ internal static class IterationReplay
         }
 
         var iterations = classes[0].TreeCount;
+        var rowsToRead = Math.Min(maxRows, evalPrepared.GetRowCount() ?? maxRows);
+        if ((double)classes.Length * iterations * rowsToRead > MaxMulticlassProbabilities)
+        {
+            // A probability per class, iteration and row: 3 classes × 100 iterations × 20,000 rows is 6M; 100 classes × 1,000
+            // iterations would take seconds of exp() for a log line.
+            why = string.Create(CultureInfo.InvariantCulture,
+                $"{classes.Length} classes × {iterations} iterations × {rowsToRead} rows is more than the {MaxMulticlassProbabilities:N0} class probabilities the replay computes (lower TrainingLogEvalRows)");
+            return null;
+        }
+
         var running = classes.Select(_ => new double[iterations]).ToArray();
         var sums = new double[iterations];
         var dense = new float[featureCount];
