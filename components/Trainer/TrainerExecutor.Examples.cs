@@ -13,13 +13,14 @@ public sealed partial class TrainerExecutor
     /// transformed on the fly (so the C API engine can transform row ranges on several cores).</summary>
     private sealed record TrainingSplits(IDataView Train, IDataView? Eval, ColumnarTable? RawTrain, bool Materialized)
     {
-        /// <summary>Raw examples: the eval rows read, and the split's rows.</summary>
-        public (int Read, int Of)? RawEvalRows { get; init; }
+        /// <summary>The eval split's rows the training reads (a uniform sample, see <see cref="RowSample"/>) and all its rows, when
+        /// that is fewer than all of them.</summary>
+        public (int Read, long Of)? EvalSample { get; init; }
 
         /// <summary>Raw examples: how long reading the splits took.</summary>
         public double RawReadSeconds { get; init; }
 
-        /// <summary>Raw examples: the eval rows read (see <see cref="RawEvalRows"/>), or null.</summary>
+        /// <summary>Raw examples: the eval rows read (see <see cref="EvalSample"/>), or null.</summary>
         public ColumnarTable? RawEval { get; init; }
 
         /// <summary>
@@ -41,8 +42,8 @@ public sealed partial class TrainerExecutor
     /// </summary>
     private const int TrainProbeRows = 65_536;
 
-    /// <param name="evalRows">The eval rows with a label the training needs (the first ones), or <see cref="int.MaxValue"/> for all:
-    /// of raw examples only as many first rows are read.</param>
+    /// <param name="evalRows">How many eval rows the training reads: a uniform sample of that many (<see cref="RowSample.EvalSeed"/>),
+    /// or <see cref="int.MaxValue"/> for all. Of raw examples only the sample's rows are copied out of the files.</param>
     /// <param name="probeTrain">The C API engine may read the raw train split through the compiled graph: read only its first rows
     /// and its label column now (see <see cref="TrainingSplits.WholeTrain"/>).</param>
     private static async Task<TrainingSplits> LoadSplitsAsync(MLContext ml, Examples examples, Task<(ITransformer Graph, DataViewSchema RawSchema)> graphLoading,
@@ -52,11 +53,16 @@ public sealed partial class TrainerExecutor
         var hasEval = options.EvalSplit != options.TrainSplit && splits.Contains(options.EvalSplit);
         if (examples.GetString("format") == Transform.IdvFormat)
         {
+            var wholeEval = hasEval ? ml.Data.LoadFromBinary(Path.Combine(examples.SplitUri(options.EvalSplit), Transform.DataFileName)) : null;
+            var sampledEval = wholeEval is null || evalRows == int.MaxValue ? wholeEval : RowSampleDataView.Sample(wholeEval, evalRows, RowSample.EvalSeed);
             return new TrainingSplits(
                 ml.Data.LoadFromBinary(Path.Combine(examples.SplitUri(options.TrainSplit), Transform.DataFileName)),
-                hasEval ? ml.Data.LoadFromBinary(Path.Combine(examples.SplitUri(options.EvalSplit), Transform.DataFileName)) : null,
+                sampledEval,
                 null,
-                Materialized: true);
+                Materialized: true)
+            {
+                EvalSample = sampledEval is RowSampleDataView sample ? (evalRows, sample.Source.GetRowCount() ?? -1) : null,
+            };
         }
 
         if (!File.Exists(Path.Combine(examples.SplitUri(options.TrainSplit), ColumnarFormat.ManifestFileName)))
@@ -75,7 +81,7 @@ public sealed partial class TrainerExecutor
             ? Task.Run(() => ColumnarFormat.ReadAsync(trainDirectory, [label], cancellationToken), cancellationToken)
             : Task.FromResult<ColumnarTable>(null!);
         var evalReading = hasEval
-            ? Task.Run(() => ReadEvalAsync(examples.SplitUri(options.EvalSplit), label, evalRows, cancellationToken), cancellationToken)
+            ? Task.Run(() => ReadEvalAsync(examples.SplitUri(options.EvalSplit), evalRows, cancellationToken), cancellationToken)
             : Task.FromResult<ColumnarTable?>(null)!;
         var reading = Stopwatch.StartNew();
         await ((Task)Task.WhenAll(trainReading, evalReading, labelReading)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -90,7 +96,8 @@ public sealed partial class TrainerExecutor
             rawTrain,
             Materialized: false)
         {
-            RawEvalRows = rawEval is null ? null : (rawEval.RowCount, ColumnarFormat.ReadManifest(examples.SplitUri(options.EvalSplit)).RowCount),
+            EvalSample = rawEval is null || ColumnarFormat.ReadManifest(examples.SplitUri(options.EvalSplit)).RowCount is var all && all == rawEval.RowCount
+                ? null : (rawEval.RowCount, all),
             RawReadSeconds = readSeconds,
             RawEval = rawEval,
             WholeTrain = probe ? (trainDirectory, (NumericColumn)trainLabels[label]) : null,
@@ -117,21 +124,20 @@ public sealed partial class TrainerExecutor
     }
 
     /// <summary>
-    /// The first rows of the raw eval split holding <paramref name="labeledRows"/> labels (the whole split when its first
-    /// <paramref name="labeledRows"/> rows miss a label, or when all are needed): the Trainer scores only a sample of the eval
-    /// split, and reading the rest (the flights eval split: 1M rows, 40 MB) cost as much as reading the sample through the graph.
+    /// The raw eval split, or a uniform sample of <paramref name="sampleRows"/> of its rows (<see cref="RowSample.EvalSeed"/>)
+    /// read a range at a time: the Trainer scores only a sample of the eval split, and reading all of it (the flights eval
+    /// split: 1M rows, 40 MB) cost as much as reading the sample through the graph. Not its first rows: see <see cref="RowSample"/>.
     /// </summary>
-    private static async Task<ColumnarTable> ReadEvalAsync(string directory, string label, int labeledRows, CancellationToken cancellationToken)
+    private static async Task<ColumnarTable> ReadEvalAsync(string directory, int sampleRows, CancellationToken cancellationToken)
     {
-        if (labeledRows == int.MaxValue)
+        var manifest = ColumnarFormat.ReadManifest(directory);
+        if (sampleRows >= manifest.RowCount)
         {
             return await ColumnarFormat.ReadAsync(directory, cancellationToken).ConfigureAwait(false);
         }
 
-        var prefix = await ColumnarFormat.ReadAsync(directory, null, labeledRows, cancellationToken).ConfigureAwait(false);
-        var complete = prefix.RowCount < labeledRows
-            || (prefix.Contains(label) && !Enumerable.Range(0, prefix.RowCount).Any(prefix[label].IsMissing));
-        return complete ? prefix : await ColumnarFormat.ReadAsync(directory, cancellationToken).ConfigureAwait(false);
+        using var reader = ColumnarChunkReader.Open(directory, [.. manifest.Columns.Select(c => c.Name)]);
+        return reader.ReadRows(RowSample.Choose(manifest.RowCount, sampleRows, RowSample.EvalSeed));
     }
 
     /// <summary>The graph over raw rows (lazy: rows are transformed as a cursor reads them).</summary>

@@ -8,6 +8,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
+using Pipelines.Data;
 using Pipelines.Validation;
 
 namespace Pipelines.Components;
@@ -107,7 +108,12 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         var (train, eval) = (loaded.Train, loaded.Eval);
         if (!loaded.Materialized)
         {
-            context.Log($"Examples {examples.Id} are raw: the transform graph is applied while they are read (Transform's Materialize = false); splits read in {loaded.RawReadSeconds:F2} s{(loaded.WholeTrain is not null ? $" (of the train split the first {loaded.RawTrain!.RowCount} rows and the label column)" : "")}{(loaded.RawEvalRows is (var read, var of) && read < of ? $" (of the eval split the first {read} of {of} rows)" : "")} beside loading the graph in {graphSeconds:F2} s; both done in {loadClock.Elapsed.TotalSeconds:F2} s.");
+            context.Log($"Examples {examples.Id} are raw: the transform graph is applied while they are read (Transform's Materialize = false); splits read in {loaded.RawReadSeconds:F2} s{(loaded.WholeTrain is not null ? $" (of the train split the first {loaded.RawTrain!.RowCount} rows and the label column)" : "")}{(loaded.EvalSample is (var read, var of) ? $" (of the eval split a uniform sample of {read} of {of} rows)" : "")} beside loading the graph in {graphSeconds:F2} s; both done in {loadClock.Elapsed.TotalSeconds:F2} s.");
+        }
+
+        else if (loaded.EvalSample is (var sampled, var of))
+        {
+            context.Log($"Eval split '{options.EvalSplit}': a uniform sample of {sampled} of its {of} rows is read (TrainerOptions.TrainingLogEvalRows).");
         }
 
         if (algorithm is LightGbmOptions { EarlyStoppingRound: > 0 } or FastTreeOptions { EarlyStoppingRound: > 0 } && eval is null)
@@ -231,7 +237,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         var warnings = new List<string>();
         var evalMetrics = evalPrepared is null || options.TrainingLogEvalRows == 0
             ? new Dictionary<string, double>()
-            : EvalMetrics(ml, options.Task, native?.ScoredEvalSample ?? model.Transform(ml.Data.TakeRows(evalPrepared, options.TrainingLogEvalRows)), warnings);
+            : EvalMetrics(ml, options.Task, native?.ScoredEvalSample ?? model.Transform(EvalSampleOf(ml, evalPrepared, loaded.EvalSample is not null, options)), warnings);
         long? evalRows = evalMetrics.TryGetValue("Rows", out var r) ? (long)r : null;
         if (evalRows is not null)
         {
@@ -341,13 +347,22 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         return ModelLoader.Load(ml, path, out rawSchema, [.. userTypes]);
     }
 
-    /// <summary>How many labeled eval rows the training reads: the training log's sample, unless early stopping (or a custom
-    /// trainer, or ranking's query groups) may use the whole split.</summary>
+    /// <summary>
+    /// How many eval rows the training reads: the training log's uniform sample (<see cref="TrainerOptions.TrainingLogEvalRows"/>),
+    /// which early stopping watches too, on both LightGBM engines and FastTree; all of them for a custom trainer (it gets the
+    /// whole split), for ranking (a row sample would cut query groups) and when the option is 0.
+    /// </summary>
     private static int EvalRowsNeeded(TrainerAlgorithm algorithm, TrainerOptions options) =>
-        algorithm is LightGbmOptions { EarlyStoppingRound: 0 } or FastTreeOptions { EarlyStoppingRound: 0 }
-        && options.Task != TrainingTask.Ranking && options.TrainingLogEvalRows > 0
+        algorithm is LightGbmOptions or FastTreeOptions && options.Task != TrainingTask.Ranking && options.TrainingLogEvalRows > 0
             ? options.TrainingLogEvalRows
             : int.MaxValue;
+
+    /// <summary>The eval rows the training log's final metrics are computed on: the sample read (<paramref name="sampled"/>), a
+    /// uniform sample of the prepared split, or for ranking its first rows (whole query groups but one).</summary>
+    private static IDataView EvalSampleOf(MLContext ml, IDataView evalPrepared, bool sampled, TrainerOptions options) =>
+        sampled ? evalPrepared
+        : options.Task == TrainingTask.Ranking ? ml.Data.TakeRows(evalPrepared, options.TrainingLogEvalRows)
+        : RowSampleDataView.Sample(evalPrepared, options.TrainingLogEvalRows, RowSample.EvalSeed);
 
     private static string[] TrainingColumns(TrainerOptions options) => options.Task == TrainingTask.Ranking
         ? [options.FeatureColumn, LabelPreparation.LabelColumn, LabelPreparation.GroupColumn]

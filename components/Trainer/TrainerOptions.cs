@@ -38,8 +38,11 @@ public sealed record TrainerOptions
     /// examples have no such split, training runs without it (early stopping then fails with a clear error).</summary>
     public string EvalSplit { get; init; } = "eval";
 
-    /// <summary>The final eval metric in <c>training_log.json</c> is computed on at most this many rows of the eval split (its
-    /// first rows); default 20,000 (an AUC to about ±0.005); 0 = no metric. Scoring millions of rows through ML.NET's tree ensembles takes about as long
-    /// as training them; the Evaluator computes the full metrics.</summary>
+    /// <summary>The eval metrics in <c>training_log.json</c> (final and per iteration), early stopping and the Tuner's trial scores
+    /// use at most this many rows of the eval split: a seeded uniform sample (<see cref="Pipelines.Data.RowSample"/>, the same rows
+    /// for every run and trial), not its first rows, which follow the file's order; default 20,000 (an AUC to about ±0.005);
+    /// 0 = no metric, and early stopping then watches the whole split. Ranking and custom trainers read the whole split (ranking
+    /// scores its first rows, whole query groups). Scoring millions of rows every iteration costs 15–30 % of the training; the
+    /// Evaluator computes the full metrics.</summary>
     public int TrainingLogEvalRows { get; init; } = 20_000;
 }

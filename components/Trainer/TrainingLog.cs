@@ -13,7 +13,7 @@ namespace Pipelines.Components;
 /// <param name="Classes">Classification: the classes in the model's score order (binary: negative, then positive).</param>
 /// <param name="TrainRows">Rows trained on (rows with a missing label dropped).</param>
 /// <param name="DroppedTrainRows">Train rows dropped because their label was missing.</param>
-/// <param name="EvalRows">Rows of the eval split the metrics were computed on (its first <see cref="TrainerOptions.TrainingLogEvalRows"/>
+/// <param name="EvalRows">Rows of the eval split the metrics were computed on (a uniform sample of <see cref="TrainerOptions.TrainingLogEvalRows"/>
 /// rows with a label), or null when no metric was computed.</param>
 /// <param name="IterationsRequested">Iterations (trees per class) asked for; null for a custom trainer.</param>
 /// <param name="Iterations">Iterations kept in the model (fewer after early stopping); null when unknown.</param>
@@ -57,7 +57,7 @@ public sealed record TrainingLog(
 
 /// <summary>A metric after every boosting iteration.</summary>
 /// <param name="Metric">LightGBM's metric name (<c>binary_logloss</c>, <c>multi_logloss</c>, <c>l2</c>, <c>ndcg@5</c>).</param>
-/// <param name="Rows">The eval rows it was computed on (the eval split's first <see cref="TrainerOptions.TrainingLogEvalRows"/>).</param>
+/// <param name="Rows">The eval rows it was computed on (a uniform sample of <see cref="TrainerOptions.TrainingLogEvalRows"/> of the eval split, the same for every run and trial).</param>
 /// <param name="Values">Value after iteration 1, 2, ...</param>
 public sealed record IterationMetrics(string Metric, long Rows, IReadOnlyList<double> Values);
 

@@ -107,6 +107,80 @@ public sealed class ColumnarChunkReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// The rows at <paramref name="rows"/> (ascending, distinct) as a new table of the opened columns, read a range of at most
+    /// <paramref name="chunkRows"/> rows at a time into one reused chunk: a sample of a large split without the whole split in
+    /// memory. Text columns share this reader's dictionaries.
+    /// </summary>
+    /// <exception cref="ArgumentException">The rows are not ascending and distinct, or one is outside the split.</exception>
+    /// <exception cref="InvalidDataException">A text code is outside its dictionary (a corrupt artifact).</exception>
+    public ColumnarTable ReadRows(ReadOnlySpan<int> rows, int chunkRows = 65_536)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkRows);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i] < 0 || rows[i] >= RowCount || (i > 0 && rows[i] <= rows[i - 1]))
+            {
+                throw new ArgumentException($"Row {rows[i]} at position {i} is {(rows[i] < 0 || rows[i] >= RowCount ? $"outside the split's {RowCount} rows" : "not after the one before it")}; pass ascending, distinct rows.", nameof(rows));
+            }
+        }
+
+        var numbers = new double[_sources.Length][];
+        var codes = new int[_sources.Length][];
+        for (var s = 0; s < _sources.Length; s++)
+        {
+            if (_sources[s].Dictionary is null)
+            {
+                numbers[s] = GC.AllocateUninitializedArray<double>(rows.Length);
+            }
+            else
+            {
+                codes[s] = GC.AllocateUninitializedArray<int>(rows.Length);
+            }
+        }
+
+        var chunk = rows.IsEmpty ? null : CreateChunk(Math.Min(chunkRows, RowCount));
+        for (var next = 0; next < rows.Length;)
+        {
+            // The range starts at the next wanted row; every wanted row inside it is copied out of the chunk.
+            var first = rows[next];
+            var count = Math.Min(chunk!.RowCount, RowCount - first);
+            Fill(chunk, first, count);
+            var end = next;
+            while (end < rows.Length && rows[end] < first + count)
+            {
+                end++;
+            }
+
+            for (var s = 0; s < _sources.Length; s++)
+            {
+                switch (chunk[_sources[s].Entry.Name])
+                {
+                    case TextColumn text:
+                        for (var i = next; i < end; i++)
+                        {
+                            codes[s][i] = text.Codes[rows[i] - first];
+                        }
+
+                        break;
+                    case NumericColumn number:
+                        for (var i = next; i < end; i++)
+                        {
+                            numbers[s][i] = number.Values[rows[i] - first];
+                        }
+
+                        break;
+                }
+            }
+
+            next = end;
+        }
+
+        return new ColumnarTable([.. _sources.Select((source, s) => source.Dictionary is { } dictionary
+            ? (Column)new TextColumn(source.Entry.Name, codes[s], dictionary)
+            : new NumericColumn(source.Entry.Name, numbers[s], source.Entry.Kind))]);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

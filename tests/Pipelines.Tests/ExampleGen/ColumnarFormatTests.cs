@@ -107,6 +107,32 @@ public sealed class ColumnarFormatTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => reader.Fill(chunk, 9_000, 1_001));
     }
 
+    [Theory]
+    [InlineData(64)] // many ranges, some holding no wanted row
+    [InlineData(65_536)] // one range
+    public async Task ChunkReader_ReadRows_EqualsTheWholeReadGathered(int chunkRows)
+    {
+        var random = new Random(5);
+        const int Count = 5_000;
+        var numbers = Enumerable.Range(0, Count).Select(i => i % 31 == 0 ? double.NaN : random.NextDouble()).ToArray();
+        var codes = Enumerable.Range(0, Count).Select(i => i % 17 == 0 ? -1 : random.Next(3)).ToArray();
+        var directory = Path.Combine(_root, "sample");
+        await ColumnarFormat.WriteAsync(new ColumnarTable([new NumericColumn("x", numbers, ColumnKind.Timestamp), new TextColumn("s", codes, ["a", "b", "cé"])]), directory, CancellationToken.None);
+        int[] rows = [0, 1, 2, 63, 64, 200, 1_000, 1_001, 4_998, 4_999];
+
+        using var reader = ColumnarChunkReader.Open(directory, ["x", "s"]);
+        var sample = reader.ReadRows(rows, chunkRows);
+
+        Assert.Equal(rows.Length, sample.RowCount);
+        Assert.Equal(rows.Select(r => numbers[r]), ((NumericColumn)sample["x"]).Values);
+        Assert.Equal(ColumnKind.Timestamp, sample["x"].Kind);
+        Assert.Equal(rows.Select(r => codes[r]), ((TextColumn)sample["s"]).Codes);
+        Assert.Equal(["a", "b", "cé"], ((TextColumn)sample["s"]).Dictionary);
+        Assert.Equal(0, reader.ReadRows([]).RowCount);
+        Assert.Contains("not after the one before it", Assert.Throws<ArgumentException>(() => reader.ReadRows([3, 3])).Message, StringComparison.Ordinal);
+        Assert.Contains("outside the split's 5000 rows", Assert.Throws<ArgumentException>(() => reader.ReadRows([4, Count])).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ChunkReader_CodeOutsideTheDictionaryOrUnknownColumn_SaysWhatIsWrongAndWhere()
     {

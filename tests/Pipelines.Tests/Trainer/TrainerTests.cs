@@ -280,15 +280,16 @@ public sealed class TrainerTests
     }
 
     [Theory]
-    [InlineData(false)] // every delay of the first 300 eval rows is there: only those rows are read
-    [InlineData(true)] // one is missing: the first 300 rows hold 299 labels, so the whole eval split is read
-    public async Task ExecuteAsync_RawExamples_ReadOnlyTheEvalRowsTheTrainingLogScoresUnlessALabelIsMissing(bool missingLabelEarly)
+    [InlineData(false)] // every sampled row has its delay
+    [InlineData(true)] // one sampled row misses it: the sample then scores 299 rows
+    public async Task ExecuteAsync_RawExamples_ReadOnlyAUniformSampleOfTheEvalSplitTheSameRowsAsFromTransformedExamples(bool missingLabelInSample)
     {
         var eval = ModelingTestData.FlightsLike(2_000, 2, unseen: true);
-        var delays = ((NumericColumn)eval["delay"]).Values.Select((d, i) => i < 300 ? (double.IsNaN(d) ? 20 : d) : d).ToArray();
-        if (missingLabelEarly)
+        var sample = RowSample.Choose(2_000, 300, RowSample.EvalSeed);
+        var delays = ((NumericColumn)eval["delay"]).Values.Select(d => double.IsNaN(d) ? 20 : d).ToArray();
+        if (missingLabelInSample)
         {
-            delays[150] = double.NaN;
+            delays[sample[150]] = double.NaN;
         }
 
         eval = new ColumnarTable([.. eval.Columns.Where(c => c.Name != "delay"), Numeric("delay", delays)]);
@@ -306,16 +307,17 @@ public sealed class TrainerTests
         var (fromTransformed, _) = await harness.TrainAsync(options);
         var (fromRaw, log) = await harness.TrainAsync(options, onRawExamples: true);
 
-        Assert.Equal(!missingLabelEarly, log.Any(l => l.Contains(" s (of the eval split the first 300 of 2000 rows) beside loading the graph", StringComparison.Ordinal)));
+        var scored = missingLabelInSample ? 299 : 300;
+        Assert.Contains(log, l => l.Contains(" s (of the eval split a uniform sample of 300 of 2000 rows) beside loading the graph", StringComparison.Ordinal));
         // The eval rows (unseen airports included) go through the compiled graph too, checked against ML.NET on their own.
-        Assert.Contains(log, l => l.Contains("train and 300 eval rows into 7 LightGBM columns", StringComparison.Ordinal)
+        Assert.Contains(log, l => l.Contains($"train and {scored} eval rows into 7 LightGBM columns", StringComparison.Ordinal)
             && l.Contains("the raw train and eval rows through the compiled graph", StringComparison.Ordinal));
         using var transformedLog = ReadLog(fromTransformed);
         using var rawLog = ReadLog(fromRaw);
 
         // The same rows and the same model: equal metrics, up to the order in which LightGBM's threads sum a metric (last bits).
         var (expected, actual) = (transformedLog.RootElement.GetProperty("EvalMetricPerIteration"), rawLog.RootElement.GetProperty("EvalMetricPerIteration"));
-        Assert.Equal(300, actual.GetProperty("Rows").GetInt64());
+        Assert.Equal(scored, actual.GetProperty("Rows").GetInt64());
         Assert.Equal(expected.GetProperty("Rows").GetInt64(), actual.GetProperty("Rows").GetInt64());
         AssertClose([.. expected.GetProperty("Values").EnumerateArray().Select(v => v.GetDouble())], [.. actual.GetProperty("Values").EnumerateArray().Select(v => v.GetDouble())]);
         var expectedMetrics = transformedLog.RootElement.GetProperty("EvalMetrics").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
@@ -331,6 +333,39 @@ public sealed class TrainerTests
                 Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])), $"value {i}: {expected[i]:R} vs {actual[i]:R}");
             }
         }
+    }
+
+    [Theory]
+    [InlineData("CApi", false)]
+    [InlineData("CApi", true)]
+    [InlineData("MlNetTrainer", false)]
+    [InlineData("MlNetTrainer", true)]
+    [InlineData("FastTree", true)]
+    public async Task ExecuteAsync_EvalSplitSortedByLabel_TrainingLogScoresAUniformSampleNotItsFirstRows(string engine, bool onRawExamples)
+    {
+        // ExampleGen keeps a file's order inside a split: here every negative row comes first, as a time-sorted file puts one
+        // season first. Its first 200 rows are one class, on which no AUC can be computed.
+        var unsorted = BinaryData(2_000, 2);
+        var labels = (TextColumn)unsorted["label"];
+        var eval = unsorted.Gather([.. Enumerable.Range(0, unsorted.RowCount).OrderBy(i => labels[i] == "yes")]);
+        using var harness = await CreateAsync(BinaryData(500, 1), eval, Schema("label", FeatureType.String));
+        TrainerAlgorithm algorithm = engine == "FastTree"
+            ? new FastTreeOptions { NumberOfTrees = 10, EarlyStoppingRound = 3 }
+            : new LightGbmOptions { NumberOfIterations = 10, EarlyStoppingRound = 3, Engine = Enum.Parse<LightGbmEngine>(engine) };
+
+        var (model, log) = await harness.TrainAsync(
+            new TrainerOptions { Task = TrainingTask.BinaryClassification, TrainingLogEvalRows = 200, Algorithm = algorithm }, onRawExamples: onRawExamples);
+
+        using var document = ReadLog(model);
+        var metrics = document.RootElement.GetProperty("EvalMetrics");
+        Assert.Equal(200, document.RootElement.GetProperty("EvalRows").GetInt64());
+        Assert.True(metrics.TryGetProperty("AreaUnderRocCurve", out var auc), metrics.ToString());
+        Assert.InRange(auc.GetDouble(), 0.8, 1);
+        Assert.Empty(document.RootElement.GetProperty("Warnings").EnumerateArray());
+        Assert.Contains(log, l => l.Contains("a uniform sample of 200 of", StringComparison.Ordinal) && l.Contains(" 2000 rows", StringComparison.Ordinal));
+        // Early stopping watched the same sample: its metric is the per-iteration curve's at the best iteration.
+        var curve = document.RootElement.GetProperty("EvalMetricPerIteration");
+        Assert.Equal(200, curve.GetProperty("Rows").GetInt64());
     }
 
     [Fact]
