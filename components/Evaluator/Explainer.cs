@@ -53,28 +53,56 @@ internal static class Explainer
             return new GainImportance(false, "The saved model has no single-feature-vector predictor (ML.NET prediction transformer) to read gains from.", []);
         }
 
-        float[]? weights;
+        TreeGains? gains;
         string? reason;
         try
         {
-            weights = FeatureWeights(predictor.Model, out reason);
+            gains = SplitGains(predictor.Model, out reason);
         }
         catch (Exception e) when (e is TargetInvocationException or AmbiguousMatchException or InvalidOperationException or NotSupportedException or InvalidCastException)
         {
-            weights = null;
+            gains = null;
             reason = $"Reading gains from {predictor.Model.GetType().Name} failed: {e.Message}";
         }
 
-        if (weights is null)
+        if (gains is null)
         {
             return new GainImportance(false, reason, []);
         }
 
-        var names = SlotNames(scorer, predictor.FeatureColumnName, weights.Length);
-        var total = weights.Sum(w => (double)w);
-        var features = weights.Select((w, i) => new FeatureGain(names[i], w, total > 0 ? w / total : 0))
+        var size = Math.Max(gains.Slots.Keys.DefaultIfEmpty(-1).Max() + 1, gains.Ranges.Keys.Select(r => r.End + 1).DefaultIfEmpty(0).Max());
+        var names = SlotNames(scorer, predictor.FeatureColumnName, size);
+
+        // A categorical split names the range of the categories it sends one way: credit it to the one-hot block holding it.
+        var blocks = CategoricalBlocks(scorer, predictor.FeatureColumnName);
+        var byBlock = new Dictionary<(int Start, int End), double>();
+        foreach (var ((start, end), gain) in gains.Ranges)
+        {
+            var block = blocks.Find(b => b.Start <= start && end <= b.End) is var found && found != default ? found : (start, end);
+            byBlock[block] = byBlock.GetValueOrDefault(block) + gain;
+        }
+
+        var entries = gains.Slots.Select(p => new FeatureGain(names[p.Key], p.Value, 0))
+            .Concat(byBlock.Select(r => new FeatureGain(RangeName(names, r.Key.Start, r.Key.End), r.Value, 0) { Slots = r.Key.End - r.Key.Start + 1 }))
+            .ToList();
+        var total = entries.Sum(f => f.Gain);
+        var features = entries.Select(f => f with { Share = total > 0 ? f.Gain / total : 0 })
             .OrderByDescending(f => f.Gain).ThenBy(f => f.Feature, StringComparer.Ordinal).ToList();
         return new GainImportance(true, null, features);
+    }
+
+    /// <summary>A categorical split's slot range by its slots' common prefix up to a dot (<c>origin_onehot</c> of
+    /// <c>origin_onehot.ABE</c> … <c>origin_onehot.YUM</c>; a category may hold dots itself), else by its first and last slot.</summary>
+    private static string RangeName(string[] names, int start, int end)
+    {
+        var common = names[start].AsSpan();
+        for (var i = start + 1; i <= end; i++)
+        {
+            common = common[..common.CommonPrefixLength(names[i])];
+        }
+
+        var dot = common.LastIndexOf('.');
+        return dot > 0 ? common[..dot].ToString() : $"{names[start]} … {names[end]}";
     }
 
     private static PermutationImportance? Permutation(
@@ -326,16 +354,40 @@ internal static class Explainer
     // Tree ensembles expose gains through GetFeatureWeights. Calibrated binary models wrap the ensemble (SubModel); LightGBM
     // multiclass models are one-versus-all over per-class ensembles that ML.NET keeps in a non-public field, read by reflection
     // (if ML.NET renames it, gains are reported unavailable rather than failing the evaluation).
-    private static float[]? FeatureWeights(object model, out string? reason)
+    /// <summary>
+    /// The split gains of a tree ensemble summed per slot of the feature vector (numerical splits) and per slot range
+    /// (categorical splits: LightGBM's split on a one-hot block collapsed to one categorical column), over the trees of every
+    /// class of a multiclass model. Not ML.NET's <c>GetFeatureWeights</c>: it returns square roots of the gains scaled to the
+    /// largest, and drops categorical splits, so the flights airports looked unused while they are split on most.
+    /// </summary>
+    private static TreeGains? SplitGains(object model, out string? reason)
     {
         reason = null;
         switch (model)
         {
-            case TreeEnsembleModelParameters trees:
+            case TreeEnsembleModelParametersBasedOnRegressionTree ensemble:
             {
-                VBuffer<float> weights = default;
-                trees.GetFeatureWeights(ref weights);
-                return weights.DenseValues().ToArray();
+                var gains = new TreeGains();
+                foreach (var tree in ensemble.TrainedTreeEnsemble.Trees)
+                {
+                    for (var node = 0; node < tree.NumberOfNodes; node++)
+                    {
+                        var gain = tree.SplitGains[node];
+                        if (tree.CategoricalSplitFlags[node])
+                        {
+                            var range = tree.GetCategoricalCategoricalSplitFeatureRangeAt(node);
+                            var key = (range[0], range[1]);
+                            gains.Ranges[key] = gains.Ranges.GetValueOrDefault(key) + gain;
+                        }
+                        else
+                        {
+                            var slot = tree.NumericalSplitFeatureIndexes[node];
+                            gains.Slots[slot] = gains.Slots.GetValueOrDefault(slot) + gain;
+                        }
+                    }
+                }
+
+                return gains;
             }
 
             case OneVersusAllModelParameters ova:
@@ -350,18 +402,22 @@ internal static class Explainer
                     return null;
                 }
 
-                float[]? sum = null;
+                var sum = new TreeGains();
                 foreach (var p in predictors)
                 {
-                    if (p is null || FeatureWeights(p, out reason) is not { } w)
+                    if (p is null || SplitGains(p, out reason) is not { } classGains)
                     {
                         return null;
                     }
 
-                    sum ??= new float[w.Length];
-                    for (var i = 0; i < Math.Min(w.Length, sum.Length); i++)
+                    foreach (var (slot, gain) in classGains.Slots)
                     {
-                        sum[i] += w[i];
+                        sum.Slots[slot] = sum.Slots.GetValueOrDefault(slot) + gain;
+                    }
+
+                    foreach (var (range, gain) in classGains.Ranges)
+                    {
+                        sum.Ranges[range] = sum.Ranges.GetValueOrDefault(range) + gain;
                     }
                 }
 
@@ -375,14 +431,43 @@ internal static class Explainer
                 {
                     if (type.GetProperty("SubModel", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)?.GetValue(model) is { } sub)
                     {
-                        return FeatureWeights(sub, out reason);
+                        return SplitGains(sub, out reason);
                     }
                 }
 
-                reason = $"The predictor {model.GetType().Name} is not a tree ensemble: it has no split gains.";
+                reason = $"The predictor {model.GetType().Name} is not a tree ensemble of regression trees: it has no split gains.";
                 return null;
             }
         }
+    }
+
+    /// <summary>Summed split gains: per numerically split slot, and per categorically split slot range (first, last).</summary>
+    private sealed class TreeGains
+    {
+        public SortedDictionary<int, double> Slots { get; } = [];
+
+        public Dictionary<(int Start, int End), double> Ranges { get; } = [];
+    }
+
+    /// <summary>The feature vector's one-hot blocks (first and last slot), from ML.NET's <c>CategoricalSlotRanges</c> annotation.</summary>
+    private static List<(int Start, int End)> CategoricalBlocks(ModelScorer scorer, string featureColumn)
+    {
+        var blocks = new List<(int Start, int End)>();
+        var schema = scorer.Model.GetOutputSchema(scorer.InputSchema);
+        if (schema.GetColumnOrNull(featureColumn) is { } column
+            && column.Annotations.Schema.GetColumnOrNull("CategoricalSlotRanges") is { Type: VectorDataViewType { ItemType: var item } } annotation
+            && item == NumberDataViewType.Int32)
+        {
+            VBuffer<int> ranges = default;
+            column.Annotations.GetValue(annotation.Name, ref ranges);
+            var values = ranges.DenseValues().ToArray();
+            for (var i = 0; i + 1 < values.Length; i += 2)
+            {
+                blocks.Add((values[i], values[i + 1]));
+            }
+        }
+
+        return blocks;
     }
 
     private static string[] SlotNames(ModelScorer scorer, string featureColumn, int size)

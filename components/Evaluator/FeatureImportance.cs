@@ -24,15 +24,22 @@ public sealed record PermutationImportance(string Metric, int Rows, int Repeats,
 /// <param name="StdDev">Standard deviation over the shuffles.</param>
 public sealed record ColumnImportance(string Column, double Importance, double StdDev);
 
-/// <summary>GBDT gain importance: per slot of the trained feature vector, the summed split gain (ML.NET's
-/// <c>GetFeatureWeights</c>), summed over the classes of a multiclass model.</summary>
+/// <summary>GBDT gain importance: the split gains of every tree (the trainer's own gain units: the loss reduction of each
+/// split), summed per slot of the trained feature vector for numerical splits and per slot range for categorical splits (a
+/// one-hot block LightGBM splits as one categorical feature), over the classes of a multiclass model.</summary>
 /// <param name="Available">Whether the predictor exposes it.</param>
 /// <param name="Reason">Why not, when unavailable.</param>
-/// <param name="Features">Per feature slot (its slot name, e.g. <c>island.Biscoe</c>), largest gain first.</param>
+/// <param name="Features">Per feature slot (its slot name, e.g. <c>island.Biscoe</c>) or categorical slot range (e.g.
+/// <c>origin_onehot</c>), largest gain first.</param>
 public sealed record GainImportance(bool Available, string? Reason, IReadOnlyList<FeatureGain> Features);
 
-/// <summary>The gain of one feature slot.</summary>
-/// <param name="Feature">The slot name, or <c>f&lt;index&gt;</c> when the feature vector has no slot names.</param>
+/// <summary>The gain of one feature slot, or of one slot range split as a categorical feature.</summary>
+/// <param name="Feature">The slot name (<c>f&lt;index&gt;</c> when the feature vector has no slot names), or for a range its
+/// slots' common prefix before the dot (<c>origin_onehot</c>), else "first … last".</param>
 /// <param name="Gain">Summed split gain.</param>
 /// <param name="Share">Gain as a share of the total (0 to 1).</param>
-public sealed record FeatureGain(string Feature, double Gain, double Share);
+public sealed record FeatureGain(string Feature, double Gain, double Share)
+{
+    /// <summary>The slots it covers: 1 for a slot, the range's size for a categorical feature.</summary>
+    public int Slots { get; init; } = 1;
+}

@@ -100,31 +100,10 @@ internal sealed class ModelScorer
     }
 
     /// <summary>The user's preprocessing type named by the model: property <c>preprocessing_type</c>, or the
-    /// <c>AssemblyQualifiedName</c> of a <c>preprocessing.json</c> next to the model file (Transform's description).</summary>
-    private static IEnumerable<Type> PreprocessingTypes(Model artifact)
-    {
-        var name = artifact.GetString("preprocessing_type");
-        var described = Path.Combine(artifact.Uri, "preprocessing.json");
-        if (name is null && File.Exists(described))
-        {
-            try
-            {
-                using var json = JsonDocument.Parse(File.ReadAllText(described));
-                name = json.RootElement.TryGetProperty("AssemblyQualifiedName", out var value) && value.ValueKind == JsonValueKind.String
-                    ? value.GetString()
-                    : null;
-            }
-            catch (JsonException)
-            {
-                // A description we cannot read only means its assembly is not pre-registered; loading says what is missing.
-            }
-        }
-
-        if (name is not null && Type.GetType(name, throwOnError: false) is { } type)
-        {
-            yield return type;
-        }
-    }
+    /// <c>AssemblyQualifiedName</c> of a <c>preprocessing.json</c> next to the model file (Transform's description, which the
+    /// Trainer copies there).</summary>
+    private static IEnumerable<Type> PreprocessingTypes(Model artifact) =>
+        ModelLoader.PreprocessingTypes(artifact.Uri, artifact.GetString("preprocessing_type"));
 
     /// <summary>Scores every row of <paramref name="table"/>: large binary and regression tables in parallel chunks on every core
     /// (ML.NET scores one cursor on one thread; the saved chain is safe to use from several).</summary>

@@ -228,6 +228,14 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         stage.Restart();
         var chain = new TransformerChain<ITransformer>([.. parts]);
         ml.Model.Save(chain, rawSchema, Path.Combine(output.Uri, Trainer.ModelFileName));
+
+        // The preprocessing's description goes with the model: whoever loads it (Evaluator, InfraValidator, server) registers
+        // the preprocessing's assembly for its custom mappings, also when that is a class library and not the program.
+        var description = Path.Combine(graphArtifact.Uri, ModelLoader.PreprocessingFileName);
+        if (File.Exists(description))
+        {
+            File.Copy(description, Path.Combine(output.Uri, ModelLoader.PreprocessingFileName), overwrite: true);
+        }
         var inputColumns = InputColumns(chain, rawSchema, schema);
         await File.WriteAllTextAsync(Path.Combine(output.Uri, Trainer.InputSchemaFileName), JsonSerializer.Serialize(inputColumns, s_json), cancellationToken)
             .ConfigureAwait(false);
@@ -314,6 +322,12 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             context.SetOutputProperty(Trainer.ModelPort, "iterations", n);
         }
 
+        if (options.Task == TrainingTask.Ranking)
+        {
+            // The Evaluator and the InfraValidator group the rows into queries by it, as the model was trained.
+            context.SetOutputProperty(Trainer.ModelPort, "group", options.GroupColumn!);
+        }
+
         context.SetOutputProperty(Trainer.ModelPort, "train_rows", trainRows);
         context.SetOutputProperty(Trainer.ModelPort, "train_seconds", Math.Round(trainSeconds, 3));
         if (options.PositiveAbove is { } above)
@@ -335,16 +349,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         }
 
         // The user's preprocessing assembly may hold custom mappings the graph needs: register it when it can be found.
-        var userTypes = new List<Type>();
-        var descriptionPath = Path.Combine(artifact.Uri, Transform.PreprocessingFileName);
-        if (File.Exists(descriptionPath)
-            && JsonSerializer.Deserialize<PreprocessingDescription>(File.ReadAllText(descriptionPath)) is { } description
-            && Type.GetType(description.AssemblyQualifiedName, throwOnError: false) is { } type)
-        {
-            userTypes.Add(type);
-        }
-
-        return ModelLoader.Load(ml, path, out rawSchema, [.. userTypes]);
+        return ModelLoader.Load(ml, path, out rawSchema, [.. ModelLoader.PreprocessingTypes(artifact.Uri)]);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class Transform : Component<TransformOptions>
     public const string TransformFileName = "transform.zip";
 
     /// <summary>The description of the preprocessing inside a <see cref="TransformGraph"/> artifact.</summary>
-    public const string PreprocessingFileName = "preprocessing.json";
+    public const string PreprocessingFileName = ModelLoader.PreprocessingFileName;
 
     /// <summary>The data file of each split directory of the transformed examples.</summary>
     public const string DataFileName = "data.idv";

@@ -82,13 +82,14 @@ public sealed class ServedModel
             var ml = new MLContext(seed: 0);
 
             // Custom mappings in the chain (DateParts, the user's own) need their assemblies registered with ML.NET: the pipeline
-            // program (where a user's preprocessing lives) and Pipelines.Core's, registered by ModelLoader.
+            // program (where a user's preprocessing usually lives), the preprocessing's own (named by the model's
+            // preprocessing.json: it may be a class library) and Pipelines.Core's, registered by ModelLoader.
             if (Assembly.GetEntryAssembly() is { } entry)
             {
                 ml.ComponentCatalog.RegisterAssembly(entry);
             }
 
-            model = ModelLoader.Load(ml, file, out inputSchema);
+            model = ModelLoader.Load(ml, file, out inputSchema, [.. ModelLoader.PreprocessingTypes(directory)]);
         }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {

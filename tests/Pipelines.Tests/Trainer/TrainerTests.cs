@@ -369,6 +369,71 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public async Task GainImportance_OfACategoricalLightGbmModel_SumsLightGbmsSplitGainsPerColumnCategoricalBlocksIncluded()
+    {
+        using var harness = await CreateAsync(ModelingTestData.FlightsLike(5_000, 1), ModelingTestData.FlightsLike(500, 2),
+            new DataSchema([new FeatureSchema("date", FeatureType.Float), new FeatureSchema("distance", FeatureType.Float), new FeatureSchema("origin", FeatureType.String),
+                new FeatureSchema("destination", FeatureType.String), new FeatureSchema("delay", FeatureType.Float)], "delay"), typeof(FlightsLikePreprocessing));
+        var (model, _) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            PositiveAbove = 15,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 20, UseCategoricalSplit = true, NumberOfThreads = 2 },
+        });
+
+        // The reference: LightGBM's own model text, split_gain summed per split_feature (one LightGBM column each).
+        using var log = ReadLog(model);
+        var columns = log.RootElement.GetProperty("LightGbmColumns").Deserialize<List<LightGbmColumn>>()!;
+        var expected = new double[columns.Count];
+        var text = await File.ReadAllLinesAsync(Path.Combine(model.Uri, Pipelines.Components.Trainer.LightGbmModelFileName));
+        foreach (var (features, gains) in text.Where(l => l.StartsWith("split_feature=", StringComparison.Ordinal))
+            .Zip(text.Where(l => l.StartsWith("split_gain=", StringComparison.Ordinal))))
+        {
+            foreach (var (feature, splitGain) in features["split_feature=".Length..].Split(' ').Zip(gains["split_gain=".Length..].Split(' ')))
+            {
+                expected[int.Parse(feature, System.Globalization.CultureInfo.InvariantCulture)] += double.Parse(splitGain, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        var gain = Explainer.Gain(ModelScorer.Load(model, new ScoringSpec(EvaluationTask.BinaryClassification, "delay", null, null, PositiveAbove: 15), "candidate"));
+
+        Assert.True(gain.Available, gain.Reason);
+        var categorical = columns.Where(c => c.Categorical).ToList();
+        Assert.Equal(2, categorical.Count);
+        Assert.All(categorical, c => Assert.True(expected[columns.IndexOf(c)] > 0, $"{c.Name} is never split on: the test needs it to be"));
+        var byName = gain.Features.ToDictionary(f => f.Feature);
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var name = columns[c].Name;
+            if (expected[c] == 0)
+            {
+                Assert.False(byName.ContainsKey(name), $"{name} is never split on, yet has a gain");
+                continue;
+            }
+
+            Assert.True(byName.TryGetValue(name, out var actual), $"no gain for {name}: {string.Join(", ", byName.Keys)}");
+            Assert.Equal(expected[c], actual!.Gain, expected[c] * 1e-6);
+            Assert.Equal(columns[c].Categorical ? columns[c].Slots : 1, actual.Slots);
+        }
+
+        Assert.Equal(1, gain.Features.Sum(f => f.Share), 9);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_PreprocessingWithACustomMappingOutsideTheEntryAssembly_GivesAModelTheEvaluatorLoads()
+    {
+        // The test host is the entry assembly here, so only the model's preprocessing.json leads the scorer to this assembly.
+        using var harness = await CreateAsync(BinaryData(300, 1), BinaryData(100, 2), Schema("label", FeatureType.String), typeof(CustomMappingPreprocessing));
+        var (model, _) = await harness.TrainAsync(new TrainerOptions { Task = TrainingTask.BinaryClassification, Algorithm = new LightGbmOptions { NumberOfIterations = 5 } });
+
+        Assert.True(File.Exists(Path.Combine(model.Uri, ModelLoader.PreprocessingFileName)));
+        var scorer = ModelScorer.Load(model, new ScoringSpec(EvaluationTask.BinaryClassification, "label", null, null, null), "candidate");
+        var predictions = scorer.Score(harness.Eval);
+        Assert.Equal(100, predictions.Count);
+        Assert.Equal(Scores(Score(model, harness.Eval, out _)), predictions.Scores.Select(s => (float)s));
+    }
+
+    [Fact]
     public async Task ExecuteAsync_ExamplesThatAreNeitherTransformedNorRaw_ThrowsSayingWhatToWire()
     {
         using var harness = await CreateAsync(BinaryData(100, 1), BinaryData(50, 2), Schema("label", FeatureType.String));
@@ -609,6 +674,13 @@ public sealed class TrainerTests
         Assert.Equal("Ranking", model.GetString("task"));
         using var trainingLog = ReadLog(model);
         Assert.True(trainingLog.RootElement.GetProperty("EvalMetrics").GetProperty("NDCG@3").GetDouble() > 0.9);
+
+        // The model names its query column, so the Evaluator groups the eval rows without being told again.
+        Assert.Equal("island", model.GetString("group"));
+        using var evaluator = new Pipelines.Tests.Evaluator.EvaluatorHarness();
+        var (_, evaluationArtifact, _) = await evaluator.RunAsync(harness.Raw, model, null, new EvaluatorOptions());
+        var evaluation = await EvaluationResult.LoadAsync(evaluationArtifact, CancellationToken.None);
+        Assert.True(evaluation.Overall.Candidate.Get("NDCG@10") > 0.9);
     }
 }
 

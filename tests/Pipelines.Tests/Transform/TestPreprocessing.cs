@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 
 namespace Pipelines.Tests.Transform;
 
@@ -76,5 +77,38 @@ public sealed class FlightsLikePreprocessing : IPreprocessing
             .Append(mlContext.Transforms.Conversion.ConvertType("distance_f", "distance", DataKind.Single))
             .Append(mlContext.Transforms.Categorical.OneHotEncoding([new("origin_onehot", "origin"), new("destination_onehot", "destination")]))
             .Append(mlContext.Transforms.Concatenate("Features", "date_hour", "date_weekday", "date_month", "date_day", "distance_f", "origin_onehot", "destination_onehot"));
+    }
+}
+
+/// <summary><see cref="TestPreprocessing"/> plus a user custom mapping (x1 squared) defined here, in an assembly that is not the
+/// process's entry assembly (the test host is), as a preprocessing in a class library is.</summary>
+public sealed class CustomMappingPreprocessing : IPreprocessing
+{
+    public IEstimator<ITransformer> Build(MLContext mlContext, PreprocessingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return mlContext.Transforms.CustomMapping(new SquareMapping().GetMapping(), SquareMapping.ContractName)
+            .Append(mlContext.Transforms.Conversion.ConvertType("x2_f", "x2", DataKind.Single))
+            .Append(mlContext.Transforms.Concatenate("Features", "x1_squared", "x2_f"));
+    }
+}
+
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class SquareMapping : CustomMappingFactory<SquareMapping.Input, SquareMapping.Output>
+{
+    public const string ContractName = "Pipelines.Tests.SquareMapping";
+
+    public override Action<Input, Output> GetMapping() => (input, output) => output.x1_squared = (float)(input.x1 * input.x1);
+
+    public sealed class Input
+    {
+#pragma warning disable IDE1006, CA1707 // ML.NET binds the columns by property name.
+        public double x1 { get; set; }
+    }
+
+    public sealed class Output
+    {
+        public float x1_squared { get; set; }
+#pragma warning restore IDE1006, CA1707
     }
 }
