@@ -70,9 +70,6 @@ internal static class Explainer
             return new GainImportance(false, reason, []);
         }
 
-        var size = Math.Max(gains.Slots.Keys.DefaultIfEmpty(-1).Max() + 1, gains.Ranges.Keys.Select(r => r.End + 1).DefaultIfEmpty(0).Max());
-        var names = SlotNames(scorer, predictor.FeatureColumnName, size);
-
         // A categorical split names the range of the categories it sends one way: credit it to the one-hot block holding it.
         var blocks = CategoricalBlocks(scorer, predictor.FeatureColumnName);
         var byBlock = new Dictionary<(int Start, int End), double>();
@@ -82,6 +79,9 @@ internal static class Explainer
             byBlock[block] = byBlock.GetValueOrDefault(block) + gain;
         }
 
+        var size = gains.Slots.Keys.Append(-1).Max() + 1;
+        size = Math.Max(size, byBlock.Keys.Select(r => r.End + 1).Append(0).Max());
+        var names = SlotNames(scorer, predictor.FeatureColumnName, size);
         var entries = gains.Slots.Select(p => new FeatureGain(names[p.Key], p.Value, 0))
             .Concat(byBlock.Select(r => new FeatureGain(RangeName(names, r.Key.Start, r.Key.End), r.Value, 0) { Slots = r.Key.End - r.Key.Start + 1 }))
             .ToList();
