@@ -105,6 +105,16 @@ internal static class HyperParameterOverrides
         return (TrainerAlgorithm)node.Deserialize(type)!;
     }
 
+    /// <summary>The type of the option <paramref name="name"/> (case-insensitive) of <paramref name="algorithm"/>'s options, or null
+    /// when it has none that can be overridden.</summary>
+    public static Type? OptionType(TrainerAlgorithm algorithm, string name)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        var property = algorithm.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .FirstOrDefault(p => p.CanWrite && p.SetMethod is { IsPublic: true } && p.PropertyType != typeof(Type) && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        return property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+    }
+
     private static JsonNode? Convert(JsonElement value, PropertyInfo property, string source)
     {
         var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
@@ -129,7 +139,13 @@ internal static class HyperParameterOverrides
             return JsonValue.Create(value.GetBoolean());
         }
 
+        // 0 and 1 too: the Tuner's Choice draws numbers, so Choice("UseCategoricalSplit", [0, 1]) tunes a switch.
+        if (target == typeof(bool) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var flag) && flag is 0 or 1)
+        {
+            return JsonValue.Create(flag == 1);
+        }
+
         throw new DataValidationException(
-            $"'{source}' sets '{property.Name}' to {value.GetRawText()}, but it takes {(target == typeof(int) ? "a whole number" : target == typeof(double) ? "a number" : target == typeof(bool) ? "true or false" : target.Name)}{(nullable ? " or null" : "")}.");
+            $"'{source}' sets '{property.Name}' to {value.GetRawText()}, but it takes {(target == typeof(int) ? "a whole number" : target == typeof(double) ? "a number" : target == typeof(bool) ? "true or false (or 1 or 0)" : target.Name)}{(nullable ? " or null" : "")}.");
     }
 }

@@ -11,6 +11,9 @@ internal sealed class TrialHandler : ISubtaskHandler
 {
     public const string TrialKind = "trial";
 
+    /// <summary>How a trial's error starts when the Tuner's time budget stopped it or kept it from starting.</summary>
+    public const string OutOfTime = "Out of the Tuner's time budget";
+
     private readonly Tuner _tuner;
 
     public TrialHandler(Tuner tuner) => _tuner = tuner;
@@ -24,9 +27,20 @@ internal sealed class TrialHandler : ISubtaskHandler
         var baseOptions = _tuner.Options.Trainer;
         var overrides = new Dictionary<string, JsonElement>(trial.Overrides, StringComparer.Ordinal)
         {
-            [nameof(LightGbmOptions.NumberOfIterations)] = JsonSerializer.SerializeToElement(trial.Iterations),
+            [IterationsOption(baseOptions.Algorithm)] = JsonSerializer.SerializeToElement(trial.Iterations),
         };
         var options = baseOptions with { Algorithm = HyperParameterOverrides.Apply(baseOptions.Algorithm, overrides, $"trial of node '{_tuner.Id}'") };
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (trial.Deadline is { } deadline)
+        {
+            var left = deadline - DateTimeOffset.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"{OutOfTime}: it ended at {deadline:u}, before this trial started; it was not run.");
+            }
+
+            budget.CancelAfter(left);
+        }
 
         var scratch = Path.Combine(Path.GetTempPath(), "pipelines-trials", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(scratch);
@@ -36,7 +50,14 @@ internal sealed class TrialHandler : ISubtaskHandler
             var model = Artifact.Create(typeof(Model), 0, scratch, new Dictionary<string, JsonElement>());
             var context = new ExecutorContext($"{_tuner.Id}-trial", _tuner.Id, 0, 0, inputs,
                 new Dictionary<string, Artifact> { [Trainer.ModelPort] = model }, ExternalInputs.None, TimeProvider.System);
-            await new TrainerExecutor().ExecuteAsync(context, options, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await new TrainerExecutor().ExecuteAsync(context, options, budget.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{OutOfTime}: it ended at {trial.Deadline:u}, while this trial was training; it was stopped.");
+            }
 
             var log = JsonSerializer.Deserialize<TrainingLog>(
                 await File.ReadAllTextAsync(Path.Combine(scratch, Trainer.TrainingLogFileName), cancellationToken).ConfigureAwait(false), TunerJson.TrainingLog)
@@ -61,4 +82,8 @@ internal sealed class TrialHandler : ISubtaskHandler
             }
         }
     }
+
+    /// <summary>The option holding the number of boosting iterations: FastTree calls it NumberOfTrees.</summary>
+    internal static string IterationsOption(TrainerAlgorithm algorithm) =>
+        algorithm is FastTreeOptions ? nameof(FastTreeOptions.NumberOfTrees) : nameof(LightGbmOptions.NumberOfIterations);
 }

@@ -7,11 +7,14 @@ namespace Pipelines.Components;
 /// <param name="Overrides">Algorithm option values to try.</param>
 /// <param name="Iterations">Boosting iterations.</param>
 /// <param name="Metric">The eval metric to report.</param>
+/// <param name="Deadline">When the Tuner's time budget ends (UTC): a trial not started by then does not start, one running
+/// then is stopped (LightGBM's C API engine checks after every iteration). Null = no budget.</param>
 internal sealed record TrialInput(
     IReadOnlyDictionary<string, ArtifactReference> Inputs,
     IReadOnlyDictionary<string, JsonElement> Overrides,
     int Iterations,
-    string Metric);
+    string Metric,
+    DateTimeOffset? Deadline = null);
 
 /// <summary>An artifact passed by reference to another process.</summary>
 /// <param name="Type">Stored type name.</param>

@@ -34,6 +34,10 @@ public sealed class Tuner : Component<TunerOptions>
         {
             problems.Add("Space is empty: list at least one option range, e.g. new FloatRange(\"LearningRate\", 0.02, 0.3, LogScale: true).");
         }
+        else if (options.Trainer.Algorithm is not CustomTrainerOptions)
+        {
+            problems.AddRange(SearchSpaceValidation.Problems(options));
+        }
 
         if (options.Trials < 1 || options.Eta < 2 || options.MinIterations < 1)
         {

@@ -32,6 +32,9 @@ public sealed class TunerExecutor : IExecutor<TunerOptions>
         var survivors = Enumerable.Range(0, configurations.Count).ToList();
         var iterations = Math.Min(options.MinIterations, maxIterations);
         List<TrialResult> lastRound = [];
+
+        // The budget binds the trials themselves, wherever they run: none starts after the deadline, and a running one stops.
+        DateTimeOffset? deadline = options.TimeBudget is { } timeBudget ? DateTimeOffset.UtcNow + timeBudget : null;
         for (var round = 0; ; round++)
         {
             if (round > 0 && options.TimeBudget is { } budget && clock.Elapsed > budget)
@@ -40,23 +43,43 @@ public sealed class TunerExecutor : IExecutor<TunerOptions>
                 break;
             }
 
-            var batch = survivors.Select(i => JsonSerializer.Serialize(new TrialInput(inputs, configurations[i], iterations, metric), TunerJson.Options)).ToList();
+            var batch = survivors.Select(i => JsonSerializer.Serialize(new TrialInput(inputs, configurations[i], iterations, metric, deadline), TunerJson.Options)).ToList();
             context.Log($"Round {round}: {batch.Count} trial(s) at {iterations} iterations.");
             var results = await context.Subtasks.RunAsync(TrialHandler.TrialKind, batch, cancellationToken).ConfigureAwait(false);
-            lastRound = results.Select(r =>
+            var thisRound = results.Select(r =>
             {
                 var config = survivors[r.Index];
                 var output = r.Output is null ? null : JsonSerializer.Deserialize<TrialOutput>(r.Output, TunerJson.Options);
                 return new TrialResult(round, config, iterations, configurations[config], metric, output?.Value, r.Seconds, r.Worker, r.Error);
             }).ToList();
-            all.AddRange(lastRound);
+            all.AddRange(thisRound);
 
-            var ranked = lastRound.Where(t => t.Value is not null)
+            var ranked = thisRound.Where(t => t.Value is not null)
                 .OrderBy(t => higherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Configuration).ToList();
+            var outOfTime = thisRound.Count(t => t.Error?.Contains(TrialHandler.OutOfTime, StringComparison.Ordinal) == true);
+            if (ranked.Count == 0 && outOfTime == thisRound.Count)
+            {
+                if (round == 0)
+                {
+                    throw new DataValidationException(
+                        $"The time budget of {options.TimeBudget!.Value.TotalSeconds:0.#} s ended before any of round 0's {thisRound.Count} trial(s) at {iterations} iterations finished: raise {nameof(TunerOptions)}.{nameof(TunerOptions.TimeBudget)}, or lower {nameof(TunerOptions.Trials)} or {nameof(TunerOptions.MinIterations)}.");
+                }
+
+                context.Log($"Time budget ran out during round {round}: none of its {thisRound.Count} trial(s) at {iterations} iterations finished; keeping round {round - 1}'s best.");
+                break;
+            }
+
+            lastRound = thisRound;
             if (ranked.Count == 0)
             {
                 throw new DataValidationException(
                     $"Every trial of round {round} failed; first error: {lastRound.First().Error}");
+            }
+
+            if (outOfTime > 0)
+            {
+                context.Log($"Time budget ran out during round {round}: {outOfTime} trial(s) stopped or not started; keeping the best of the {ranked.Count} that finished.");
+                break;
             }
 
             if (iterations >= maxIterations || ranked.Count == 1)
@@ -72,13 +95,8 @@ public sealed class TunerExecutor : IExecutor<TunerOptions>
             .OrderBy(t => higherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Configuration).First();
         var chosen = new Dictionary<string, JsonElement>(best.Parameters, StringComparer.Ordinal)
         {
-            [nameof(LightGbmOptions.NumberOfIterations)] = JsonSerializer.SerializeToElement(best.Iterations),
+            [TrialHandler.IterationsOption(options.Trainer.Algorithm)] = JsonSerializer.SerializeToElement(best.Iterations),
         };
-        if (options.Trainer.Algorithm is FastTreeOptions)
-        {
-            chosen.Remove(nameof(LightGbmOptions.NumberOfIterations));
-            chosen[nameof(FastTreeOptions.NumberOfTrees)] = JsonSerializer.SerializeToElement(best.Iterations);
-        }
 
         var output = context.Output<HyperParameters>(Tuner.BestPort);
         await File.WriteAllTextAsync(Path.Combine(output.Uri, HyperParameterOverrides.FileName),

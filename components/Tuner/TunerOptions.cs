@@ -25,7 +25,10 @@ public sealed record TunerOptions
     /// LogLoss, RootMeanSquaredError, NDCG@10).</summary>
     public string? Metric { get; init; }
 
-    /// <summary>Stop starting new rounds after this long; the best of the last finished round wins.</summary>
+    /// <summary>How long tuning may take, from the Tuner's start: no trial starts after it and a running one is stopped (the C API
+    /// engine after its current iteration; ML.NET's trainers and FastTree cannot be interrupted and finish their fit). The best
+    /// trial of the last round in which any finished wins; a budget that ends before any first-round trial finishes is an error
+    /// saying so. The deadline is a UTC time, read by each worker's clock.</summary>
     public TimeSpan? TimeBudget { get; init; }
 
     /// <summary>Seed of the configuration draws.</summary>

@@ -48,4 +48,45 @@ public sealed class TrialHandlerTests
         Assert.InRange(onTransformed, 0, 0.5);
         Assert.Equal(onTransformed, onRaw);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ExecuteAsync_FastTreeOrAfterTheDeadline_TrainsWithNumberOfTreesOrDoesNotStart(bool pastDeadline)
+    {
+        using var harness = await TrainerHarness.CreateAsync(BinaryData(300, 1), BinaryData(100, 2), Schema("label", FeatureType.String));
+        var source = new ExamplesSource();
+        var transform = new Components.Transform(source.Examples, source.Schema, new TransformOptions { Preprocessing = typeof(TestPreprocessing) });
+        var tuner = new Components.Tuner(transform.Outputs.TransformedExamples, transform.Outputs.TransformGraph, source.Schema, new TunerOptions
+        {
+            Trainer = new TrainerOptions { Task = TrainingTask.BinaryClassification, Algorithm = new FastTreeOptions { MinimumExampleCountPerLeaf = 5 } },
+            Space = [new FloatRange("LearningRate", 0.05, 0.3), new Choice("CategoricalSplit", [0, 1])],
+            TimeBudget = TimeSpan.FromMinutes(1),
+        });
+        var input = new TrialInput(
+            new Dictionary<string, ArtifactReference>
+            {
+                ["transformed_examples"] = ArtifactReference.Of(harness.Transformed),
+                ["transform_graph"] = ArtifactReference.Of(harness.Graph),
+                ["schema"] = ArtifactReference.Of(harness.Schema),
+            },
+            new Dictionary<string, JsonElement> { ["LearningRate"] = JsonSerializer.SerializeToElement(0.1), ["CategoricalSplit"] = JsonSerializer.SerializeToElement(1.0) },
+            Iterations: 7,
+            Metric: "AreaUnderRocCurve",
+            Deadline: pastDeadline ? DateTimeOffset.UtcNow.AddSeconds(-1) : DateTimeOffset.UtcNow.AddMinutes(5));
+
+        var run = new TrialHandler(tuner).ExecuteAsync(JsonSerializer.Serialize(input, TunerJson.Options), CancellationToken.None);
+
+        if (pastDeadline)
+        {
+            var e = await Assert.ThrowsAsync<TimeoutException>(() => run);
+            Assert.StartsWith(TrialHandler.OutOfTime, e.Message, StringComparison.Ordinal);
+            Assert.EndsWith("before this trial started; it was not run.", e.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        var output = JsonSerializer.Deserialize<TrialOutput>(await run, TunerJson.Options)!;
+        Assert.Equal(7, output.Iterations);
+        Assert.InRange(output.Value, 0.8, 1);
+    }
 }

@@ -75,6 +75,131 @@ public sealed class TunerExecutorTests
         }
     }
 
+    /// <summary>A fake trial that is out of time from some round on (as <see cref="TrialHandler"/> reports it).</summary>
+    private sealed class OutOfTimeFrom(int iterations) : ISubtaskHandler
+    {
+        private readonly FakeTrial _inner = new();
+
+        public string Kind => "trial";
+
+        public Task<string> ExecuteAsync(string input, CancellationToken cancellationToken)
+        {
+            using var doc = JsonDocument.Parse(input);
+            Assert.True(doc.RootElement.TryGetProperty("deadline", out var deadline) && deadline.ValueKind == JsonValueKind.String, "a budget gives each trial its deadline");
+            return doc.RootElement.GetProperty("iterations").GetInt32() >= iterations
+                ? throw new TimeoutException($"{TrialHandler.OutOfTime}: it ended at {deadline.GetString()}, while this trial was training; it was stopped.")
+                : _inner.ExecuteAsync(input, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BudgetEndsDuringRoundOne_KeepsRoundZerosBestAndSaysSo()
+    {
+        var (context, output, cleanup) = Context(new OutOfTimeFrom(30));
+        try
+        {
+            await new TunerExecutor().ExecuteAsync(context, BudgetOptions(), CancellationToken.None);
+
+            var best = JsonSerializer.Deserialize<Dictionary<string, double>>(await File.ReadAllTextAsync(Path.Combine(output.Uri, "hyperparameters.json")))!;
+            Assert.Equal(10, best["NumberOfIterations"]);
+            var trials = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output.Uri, "trials.json"))).RootElement.EnumerateArray().ToList();
+            Assert.Equal(9 + 3, trials.Count);
+            Assert.All(trials.Where(t => t.GetProperty("round").GetInt32() == 1), t => Assert.StartsWith($"TimeoutException: {TrialHandler.OutOfTime}", t.GetProperty("error").GetString(), StringComparison.Ordinal));
+        }
+        finally
+        {
+            cleanup();
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BudgetEndsBeforeAnyFirstRoundTrialFinishes_SaysToRaiseIt()
+    {
+        var (context, _, cleanup) = Context(new OutOfTimeFrom(0));
+        try
+        {
+            var e = await Assert.ThrowsAsync<DataValidationException>(() => new TunerExecutor().ExecuteAsync(context, BudgetOptions(), CancellationToken.None));
+
+            Assert.Equal("The time budget of 60 s ended before any of round 0's 9 trial(s) at 10 iterations finished: raise TunerOptions.TimeBudget, or lower Trials or MinIterations.", e.Message);
+        }
+        finally
+        {
+            cleanup();
+        }
+    }
+
+    private static TunerOptions BudgetOptions() => new()
+    {
+        Trainer = new TrainerOptions { Task = TrainingTask.BinaryClassification },
+        Space = [new FloatRange("LearningRate", 0.01, 0.5, LogScale: true)],
+        Trials = 9,
+        Eta = 3,
+        MinIterations = 10,
+        MaxIterations = 90,
+        TimeBudget = TimeSpan.FromSeconds(60),
+    };
+
+    private static (ExecutorContext Context, Artifact Output, Action Cleanup) Context(ISubtaskHandler trial)
+    {
+        var dir = Directory.CreateTempSubdirectory("tuner-test").FullName;
+        Artifact Input(Type t) => Artifact.Create(t, 1, dir, new Dictionary<string, JsonElement>());
+        var output = Artifact.Create(typeof(HyperParameters), 2, Path.Combine(dir, "out"), new Dictionary<string, JsonElement>());
+        Directory.CreateDirectory(output.Uri);
+        var context = new ExecutorContext("p", "Tuner", 1, 1,
+            new Dictionary<string, IReadOnlyList<Artifact>>
+            {
+                ["transformed_examples"] = [Input(typeof(Examples))],
+                ["transform_graph"] = [Input(typeof(TransformGraph))],
+                ["schema"] = [Input(typeof(Schema))],
+            },
+            new Dictionary<string, Artifact> { ["best_hyperparameters"] = output }, ExternalInputs.None, TimeProvider.System,
+            subtasks: new InlineSubtaskRunner("Tuner", [trial]));
+        return (context, output, () => Directory.Delete(dir, recursive: true));
+    }
+
+    [Theory]
+    [InlineData("LearningRat", "float", 0.01, 0.3, false, "sets 'LearningRat', which LightGbmOptions does not have. Valid names:")]
+    [InlineData("LearningRate", "float", 0, 0.3, true, "Space dimension 'LearningRate' is on a log scale from 0: a log scale needs Min > 0.")]
+    [InlineData("LearningRate", "float", -0.1, 0.3, false, "Space dimension 'LearningRate' reaches -0.1: LearningRate")]
+    [InlineData("NumberOfLeaves", "int", 64, 8, false, "Space dimension 'NumberOfLeaves' has Min 64 above Max 8.")]
+    [InlineData("NumberOfLeaves", "float", 8, 64, false, "but NumberOfLeaves takes whole numbers: use IntRange(\"NumberOfLeaves\", …).")]
+    [InlineData("UseCategoricalSplit", "float", 0, 1, false, "but UseCategoricalSplit is a switch: use Choice(\"UseCategoricalSplit\", [0, 1])")]
+    [InlineData("MinimumExampleCountPerLeaf", "choice", 0, 0, false, "Space dimension 'MinimumExampleCountPerLeaf' lists no value.")]
+    [InlineData("NumberOfIterations", "int", 10, 100, false, "Space sets 'NumberOfIterations', which the Tuner's rounds set")]
+    public void Constructor_SpaceTheTrainerWouldRefuse_NamesTheDimensionAndWhatIsWrong(string name, string kind, double min, double max, bool log, string expected)
+    {
+        SearchDimension dimension = kind switch
+        {
+            "float" => new FloatRange(name, min, max, log),
+            "int" => new IntRange(name, (int)min, (int)max, log),
+            _ => new Choice(name, []),
+        };
+
+        var e = Assert.Throws<ArgumentException>(() => new Components.Tuner(null!, null!, null!, new TunerOptions
+        {
+            Trainer = new TrainerOptions { Task = TrainingTask.BinaryClassification },
+            Space = [new FloatRange("FeatureFraction", 0.5, 1), dimension],
+        }));
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'FeatureFraction'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_SameOptionTwiceOrASwitchAsZeroOrOne_DuplicateRefusedSwitchAccepted()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Components.Tuner(null!, null!, null!, new TunerOptions
+        {
+            Trainer = new TrainerOptions { Task = TrainingTask.BinaryClassification },
+            Space = [new FloatRange("LearningRate", 0.05, 0.1), new FloatRange("learningrate", 0.1, 0.2)],
+        }));
+        Assert.Contains("Space lists 'LearningRate' 2 times; keep one range per option.", e.Message, StringComparison.Ordinal);
+
+        var algorithm = HyperParameterOverrides.Apply(new LightGbmOptions(),
+            new Dictionary<string, JsonElement> { ["UseCategoricalSplit"] = JsonSerializer.SerializeToElement(1.0) }, "test");
+        Assert.True(((LightGbmOptions)algorithm).UseCategoricalSplit);
+    }
+
     [Fact]
     public void Constructor_EmptySpace_NamesTheOption()
     {
