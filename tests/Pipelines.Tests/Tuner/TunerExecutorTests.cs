@@ -31,7 +31,8 @@ public sealed class TunerExecutorTests
     [Fact]
     public async Task ExecuteAsync_SuccessiveHalving_KeepsTheBestThirdWithMoreIterationsAndWritesTheWinner()
     {
-        var dir = Directory.CreateTempSubdirectory("tuner-test").FullName;
+        var trial = new FakeTrial();
+        var (context, output, cleanup) = Context(trial);
         try
         {
             var options = new TunerOptions
@@ -43,20 +44,6 @@ public sealed class TunerExecutorTests
                 MinIterations = 10,
                 MaxIterations = 90,
             };
-            var trial = new FakeTrial();
-            Artifact Input(Type t) => Artifact.Create(t, 1, dir, new Dictionary<string, JsonElement>());
-            var output = Artifact.Create(typeof(HyperParameters), 2, Path.Combine(dir, "out"), new Dictionary<string, JsonElement>());
-            Directory.CreateDirectory(output.Uri);
-            var context = new ExecutorContext("p", "Tuner", 1, 1,
-                new Dictionary<string, IReadOnlyList<Artifact>>
-                {
-                    ["transformed_examples"] = [Input(typeof(Examples))],
-                    ["transform_graph"] = [Input(typeof(TransformGraph))],
-                    ["schema"] = [Input(typeof(Schema))],
-                },
-                new Dictionary<string, Artifact> { ["best_hyperparameters"] = output }, ExternalInputs.None, TimeProvider.System,
-                subtasks: new InlineSubtaskRunner("Tuner", [trial]));
-
             await new TunerExecutor().ExecuteAsync(context, options, CancellationToken.None);
 
             // 9 configurations at 10 iterations, the best 3 at 30, the best 1 at 90.
@@ -71,7 +58,7 @@ public sealed class TunerExecutorTests
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            cleanup();
         }
     }
 
