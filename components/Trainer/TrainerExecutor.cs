@@ -577,7 +577,10 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
                     if (scored.Schema.GetColumnOrNull("Probability") is not null)
                     {
                         var b = ml.BinaryClassification.Evaluate(scored, LabelPreparation.LabelColumn);
-                        metrics["LogLoss"] = b.LogLoss;
+
+                        // ML.NET's binary log-loss is in bits; in nats it is LightGBM's binary_logloss (the per-iteration curve),
+                        // the Evaluator's LogLoss, and ML.NET's own multiclass log-loss.
+                        metrics["LogLoss"] = b.LogLoss * Math.Log(2);
                         Binary(b);
                     }
                     else

@@ -112,3 +112,19 @@ public sealed class SquareMapping : CustomMappingFactory<SquareMapping.Input, Sq
 #pragma warning restore IDE1006, CA1707
     }
 }
+
+/// <summary>The estimators a user's preprocessing is usually made of besides one-hot: hashing (one-hot of a hashed island),
+/// bucketing (x1 into equal-count bins), min-max normalization (x2) and text featurization (the 'note' column).</summary>
+public sealed class HashingBucketingTextPreprocessing : IPreprocessing
+{
+    public IEstimator<ITransformer> Build(MLContext mlContext, PreprocessingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return mlContext.Transforms.Conversion.ConvertType([new InputOutputColumnPair("x1_f", "x1"), new InputOutputColumnPair("x2_f", "x2")], DataKind.Single)
+            .Append(mlContext.Transforms.Categorical.OneHotHashEncoding("island_hash", "island", numberOfBits: 3))
+            .Append(mlContext.Transforms.NormalizeBinning("x1_bin", "x1_f", maximumBinCount: 6))
+            .Append(mlContext.Transforms.NormalizeMinMax("x2_scaled", "x2_f"))
+            .Append(mlContext.Transforms.Text.FeaturizeText("note_text", "note"))
+            .Append(mlContext.Transforms.Concatenate("Features", "island_hash", "x1_bin", "x2_scaled", "note_text"));
+    }
+}
