@@ -141,7 +141,10 @@ public sealed record EvaluationResult(
         var small = Warnings.Count(w => w.Kind == EvaluationWarningKind.SmallSlice);
         if (small > 0)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  warning SmallSlice: {small} slice(s) below the minimum size (thresholds skip them)");
+            var slicesChecked = Blessing.Results.Any(r => r.Kind == ThresholdKind.SliceGap || !string.Equals(r.Slice, "overall", StringComparison.Ordinal));
+            text.AppendLine(CultureInfo.InvariantCulture, $"  warning SmallSlice: {small} slice(s) below the minimum size ({(slicesChecked
+                ? "the thresholds on slices skip them"
+                : "only reported: no threshold here is set on slices, so the blessing checks 'overall' alone")})");
         }
 
         text.AppendLine(Blessing.Blessed ? "BLESSED" : "NOT BLESSED");

@@ -41,7 +41,7 @@ public sealed class PusherExecutor : IExecutor<PusherOptions>
             var current = PushLayout.Versions(destination, name).LastOrDefault();
             var serving = current > 0 ? $"{name} version {current} stays the newest" : $"nothing is pushed for {name} yet";
             await File.WriteAllTextAsync(Path.Combine(output.Uri, Pusher.NotPushedFileName), $"Not pushed: {reason}{Environment.NewLine}{serving}.{Environment.NewLine}", cancellationToken).ConfigureAwait(false);
-            context.Log($"Not pushed: {reason}. {serving}.");
+            context.Log($"Not pushed: {reason.TrimEnd('.')}. {serving}.");
             return;
         }
 
@@ -125,7 +125,12 @@ public sealed class PusherExecutor : IExecutor<PusherOptions>
             return "no reason recorded";
         }
 
-        var lines = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && l != marker).Take(3);
-        return string.Join(" ", lines);
+        // The failed checks are the reason; the header and notes (e.g. "no baseline model") come first in the file.
+        const int MaxFailures = 5;
+        var lines = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && l != marker).ToList();
+        var failed = lines.Where(l => l.StartsWith("FAILED ", StringComparison.Ordinal)).ToList();
+        return failed.Count == 0
+            ? string.Join(" ", lines.Take(3))
+            : string.Join(" ", failed.Take(MaxFailures)) + (failed.Count > MaxFailures ? $" (and {failed.Count - MaxFailures} more failed check(s) in {path})" : "");
     }
 }

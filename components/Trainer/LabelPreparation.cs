@@ -138,6 +138,14 @@ internal sealed class LabelPreparation
                         throw Unsupported(label, type, options.Task, $"a number ({nameof(TrainerOptions.PositiveAbove)} is set)");
                     }
 
+                    if (scan.Rows > scan.Missing && (scan.Max <= threshold || scan.Min > threshold))
+                    {
+                        throw new DataValidationException(
+                            $"The label '{label}' is {(scan.Max <= threshold ? "never above" : "always above")} {nameof(TrainerOptions.PositiveAbove)} = {Format(threshold)} in split '{options.TrainSplit}' " +
+                            $"({scan.Rows - scan.Missing} rows with a label, from {Format(scan.Min)} to {Format(scan.Max)}): every row is one class, and binary classification needs both. " +
+                            $"Check the data, or {nameof(TrainerOptions)}.{nameof(TrainerOptions.PositiveAbove)}.");
+                    }
+
                     // Training-only mapping (not saved with the model), so a lambda without a contract is fine.
                     estimator = ml.Transforms.Conversion.ConvertType(KeyColumn, label, DataKind.Double)
                         .Append(ml.Transforms.CustomMapping<ThresholdLabelInput, ThresholdLabelOutput>(
@@ -145,6 +153,13 @@ internal sealed class LabelPreparation
                     positive = $"> {Format(threshold)}";
                     classes = [$"<= {Format(threshold)}", positive];
                     break;
+                }
+
+                if (scan.DistinctCount == 1)
+                {
+                    var only = isText ? scan.TextValues[0] : type is BooleanDataViewType ? (scan.NumericValues[0] != 0 ? "true" : "false") : Format(scan.NumericValues[0]);
+                    throw new DataValidationException(
+                        $"The label '{label}' is '{only}' in every row with a label of split '{options.TrainSplit}' ({scan.Rows - scan.Missing} rows): every row is one class, and binary classification needs both. Check the data and the split.");
                 }
 
                 if (type is BooleanDataViewType)

@@ -7,6 +7,12 @@ namespace Pipelines.Components;
 /// numbers up to <see cref="MaxNumericValues"/>). Reads only that column; no per-row allocation for repeated text values.</summary>
 internal sealed record LabelScan(long Rows, long Missing, IReadOnlyList<string> TextValues, IReadOnlyList<double> NumericValues, bool TooManyNumericValues)
 {
+    /// <summary>The smallest number (NaN without any, and for text and key labels).</summary>
+    public double Min { get; init; } = double.NaN;
+
+    /// <summary>The largest number (NaN without any, and for text and key labels).</summary>
+    public double Max { get; init; } = double.NaN;
+
     /// <summary>Distinct numbers remembered; more are counted as "too many" (a regression label).</summary>
     public const int MaxNumericValues = 1000;
 
@@ -49,6 +55,7 @@ internal sealed record LabelScan(long Rows, long Missing, IReadOnlyList<string> 
                 var getter = NumberGetter(cursor, column);
                 var seen = new HashSet<double>();
                 var tooMany = false;
+                var (min, max) = (double.PositiveInfinity, double.NegativeInfinity);
                 while (cursor.MoveNext())
                 {
                     rows++;
@@ -56,14 +63,17 @@ internal sealed record LabelScan(long Rows, long Missing, IReadOnlyList<string> 
                     if (double.IsNaN(v))
                     {
                         missing++;
+                        continue;
                     }
-                    else if (!tooMany && seen.Add(v) && seen.Count > MaxNumericValues)
+
+                    (min, max) = (Math.Min(min, v), Math.Max(max, v));
+                    if (!tooMany && seen.Add(v) && seen.Count > MaxNumericValues)
                     {
                         tooMany = true;
                     }
                 }
 
-                return new LabelScan(rows, missing, [], [.. seen.Order()], tooMany);
+                return new LabelScan(rows, missing, [], [.. seen.Order()], tooMany) { Min = rows > missing ? min : double.NaN, Max = rows > missing ? max : double.NaN };
             }
 
             case KeyDataViewType:
@@ -100,19 +110,24 @@ internal sealed record LabelScan(long Rows, long Missing, IReadOnlyList<string> 
         long missing = 0;
         var seen = new HashSet<double>();
         var tooMany = false;
+        var (min, max) = (double.PositiveInfinity, double.NegativeInfinity);
         foreach (var v in values)
         {
             if (double.IsNaN(v))
             {
                 missing++;
+                continue;
             }
-            else if (!tooMany && seen.Add(v) && seen.Count > MaxNumericValues)
+
+            (min, max) = (Math.Min(min, v), Math.Max(max, v));
+            if (!tooMany && seen.Add(v) && seen.Count > MaxNumericValues)
             {
                 tooMany = true;
             }
         }
 
-        return new LabelScan(values.Length, missing, [], [.. seen.Order()], tooMany);
+        var any = values.Length > missing;
+        return new LabelScan(values.Length, missing, [], [.. seen.Order()], tooMany) { Min = any ? min : double.NaN, Max = any ? max : double.NaN };
     }
 
     private static Func<double> NumberGetter(DataViewRowCursor cursor, DataViewSchema.Column column)

@@ -45,6 +45,10 @@ internal sealed class NativeLightGbmTraining : IDisposable
     /// <summary>Set when early stopping ended training.</summary>
     public EarlyStoppingResult? EarlyStopping { get; private set; }
 
+    /// <summary>The iteration at which LightGBM found no split that improves the loss and stopped (its trees so far are the
+    /// model; at iteration 1 the model is a constant), or null when it boosted on.</summary>
+    public int? NoSplitAt { get; private set; }
+
     /// <summary>Outputs per row of <see cref="Predict"/>: the class count for multiclass, else 1.</summary>
     public int OutputsPerRow => _task == TrainingTask.MulticlassClassification ? _classes : 1;
 
@@ -180,6 +184,7 @@ internal sealed class NativeLightGbmTraining : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (_booster.UpdateOneIteration())
             {
+                NoSplitAt = i;
                 break;
             }
 

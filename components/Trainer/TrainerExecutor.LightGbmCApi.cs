@@ -88,6 +88,20 @@ public sealed partial class TrainerExecutor
         stage.Restart();
         training.Train(a.NumberOfIterations, a.EarlyStoppingRound, cancellationToken);
         log($"Boosted {training.Iterations} iterations in {stage.Elapsed.TotalSeconds:F2} s{(training.EarlyStopping is { } e ? $" (early stopping: best iteration {e.BestIteration}, {training.MetricName} {e.BestScore:G6})" : "")}.");
+        var why = $"with {train.Rows} train rows, {nameof(LightGbmOptions.MinimumExampleCountPerLeaf)} = {a.MinimumExampleCountPerLeaf} and {nameof(LightGbmOptions.MinimumChildWeight)} = {a.MinimumChildWeight.ToString(CultureInfo.InvariantCulture)}, no split of any feature improves the loss";
+        if (training.NoSplitAt == 1)
+        {
+            throw new DataValidationException(
+                $"LightGBM found no split in its first iteration: {why}, so the model would predict the same value for every row. Lower {nameof(LightGbmOptions.MinimumExampleCountPerLeaf)} or {nameof(LightGbmOptions.MinimumChildWeight)}, or train on more rows, or check that the features vary.");
+        }
+
+        var noSplit = training.NoSplitAt is { } at
+            ? $"LightGBM stopped at iteration {at} of {a.NumberOfIterations}: {why} any more; the model keeps the {training.Iterations} iteration(s) before."
+            : null;
+        if (noSplit is not null)
+        {
+            log(noSplit);
+        }
 
         stage.Restart();
         var nativeText = training.NativeModelText();
@@ -123,6 +137,7 @@ public sealed partial class TrainerExecutor
         {
             ScoredEvalSample = scoredEvalSample,
             Verification = verification,
+            Warning = noSplit,
         });
     }
 
@@ -357,5 +372,8 @@ public sealed partial class TrainerExecutor
 
         /// <summary>The check of the ML.NET model against the booster (rows compared); it throws when they differ.</summary>
         public required Task<int> Verification { get; init; }
+
+        /// <summary>Something the training log's warnings should carry (LightGBM stopping for lack of a split), or null.</summary>
+        public string? Warning { get; init; }
     }
 }

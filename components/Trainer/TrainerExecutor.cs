@@ -243,6 +243,10 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         context.Log($"Model saved in {stage.Elapsed.TotalSeconds:F2} s.");
         stage.Restart();
         var warnings = new List<string>();
+        if (native?.Warning is { } nativeWarning)
+        {
+            warnings.Add(nativeWarning);
+        }
         var evalMetrics = evalPrepared is null || options.TrainingLogEvalRows == 0
             ? new Dictionary<string, double>()
             : EvalMetrics(ml, options.Task, native?.ScoredEvalSample ?? model.Transform(EvalSampleOf(ml, evalPrepared, loaded.EvalSample is not null, options)), warnings);
@@ -253,6 +257,12 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         }
 
         evalMetrics.Remove("Rows");
+        foreach (var warning in warnings.Skip(native?.Warning is null ? 0 : 1))
+        {
+            // Said where the user looks (the run's output and `show`), not only in training_log.json.
+            context.Log($"Warning: {warning}");
+        }
+
         var perIteration = native?.PerIteration;
         if (native is null && algorithm is LightGbmOptions or FastTreeOptions && evalPrepared is not null && options.TrainingLogEvalRows > 0)
         {

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
 namespace Pipelines;
@@ -16,11 +17,16 @@ public static class DateParts
 
     private const string Temporary = "__dateparts_input";
 
-    /// <summary>An estimator adding the four date-part columns for <paramref name="column"/>.</summary>
+    /// <summary>An estimator adding the four date-part columns for <paramref name="column"/>. Fitting it on data whose
+    /// <paramref name="column"/> is missing or not a timestamp number fails with a message naming the column and the fix.</summary>
     public static IEstimator<ITransformer> Estimator(MLContext mlContext, string column)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        return mlContext.Transforms.CopyColumns(Temporary, column)
+        return new DatePartsEstimator(Chain(mlContext, column), column);
+    }
+
+    private static IEstimator<ITransformer> Chain(MLContext mlContext, string column) =>
+        mlContext.Transforms.CopyColumns(Temporary, column)
             .Append(mlContext.Transforms.CustomMapping(new DatePartsMappingFactory().GetMapping(), ContractName))
             .Append(mlContext.Transforms.CopyColumns($"{column}_hour", nameof(DatePartsOutput.DatePartsHour)))
             .Append(mlContext.Transforms.CopyColumns($"{column}_weekday", nameof(DatePartsOutput.DatePartsWeekday)))
@@ -28,6 +34,45 @@ public static class DateParts
             .Append(mlContext.Transforms.CopyColumns($"{column}_day", nameof(DatePartsOutput.DatePartsDay)))
             .Append(mlContext.Transforms.DropColumns(Temporary, nameof(DatePartsOutput.DatePartsHour), nameof(DatePartsOutput.DatePartsWeekday),
                 nameof(DatePartsOutput.DatePartsMonth), nameof(DatePartsOutput.DatePartsDay)));
+
+    /// <summary>
+    /// The chain, with the input checked first: ML.NET would name the chain's internal copy ('__dateparts_input') in its error.
+    /// Fitting gives the chain's own transformer, so saved models (and the compiled featurizer that reads them) are unchanged.
+    /// </summary>
+    private sealed class DatePartsEstimator(IEstimator<ITransformer> chain, string column) : IEstimator<ITransformer>
+    {
+        public ITransformer Fit(IDataView input)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            var found = input.Schema.GetColumnOrNull(column);
+            Check(found is { IsHidden: false } c ? (c.Type.ToString() ?? "", c.Type == NumberDataViewType.Double, c.Type is TextDataViewType) : null);
+            return chain.Fit(input);
+        }
+
+        public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+        {
+            ArgumentNullException.ThrowIfNull(inputSchema);
+            var found = inputSchema.Where(c => c.Name == column).Select(c => (SchemaShape.Column?)c).FirstOrDefault();
+            Check(found is { } c
+                ? ((c.Kind == SchemaShape.Column.VectorKind.Scalar ? c.ItemType.ToString() : $"a vector of {c.ItemType}") ?? "",
+                    c.Kind == SchemaShape.Column.VectorKind.Scalar && c.ItemType == NumberDataViewType.Double,
+                    c.Kind == SchemaShape.Column.VectorKind.Scalar && c.ItemType is TextDataViewType)
+                : null);
+            return chain.GetOutputSchema(inputSchema);
+        }
+
+        private void Check((string Type, bool IsDouble, bool IsText)? found)
+        {
+            if (found is { IsDouble: true })
+            {
+                return;
+            }
+
+            throw new InvalidOperationException(found is not { } f
+                ? $"DateParts needs the column '{column}', which the data does not have."
+                : $"DateParts needs '{column}' as a timestamp: a Double column of seconds since the Unix epoch, which is how ExampleGen reads Parquet timestamps. '{column}' is {f.Type}" +
+                  (f.IsText ? ": CSV and JSON dates are read as text. Write the column as seconds since the epoch, or use Parquet with a timestamp column." : "."));
+        }
     }
 }
 
@@ -35,7 +80,7 @@ public static class DateParts
 public sealed class DatePartsInput
 {
     /// <summary>Seconds since the Unix epoch.</summary>
-    [Microsoft.ML.Data.ColumnName("__dateparts_input")]
+    [ColumnName("__dateparts_input")]
     public double Timestamp { get; set; }
 }
 

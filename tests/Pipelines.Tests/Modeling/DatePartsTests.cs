@@ -35,4 +35,22 @@ public sealed class DatePartsTests
             File.Delete(path);
         }
     }
+
+    [Theory]
+    [InlineData("text", "'date' is String: CSV and JSON dates are read as text.")]
+    [InlineData("missing", "DateParts needs the column 'date', which the data does not have.")]
+    public void Estimator_DateThatIsTextOrMissing_NamesTheColumnAndTheFix(string kind, string expected)
+    {
+        var ml = new MLContext(seed: 1);
+        var table = kind == "text"
+            ? new ColumnarTable([new TextColumn("date", [0], ["2023-01-05 18:26:29"])])
+            : new ColumnarTable([new NumericColumn("when", [1.0])]);
+        var view = new ColumnarDataView(table);
+        var estimator = DateParts.Estimator(ml, "date").Append(ml.Transforms.Concatenate("Features", "date_hour"));
+
+        var fit = Assert.Throws<InvalidOperationException>(() => estimator.Fit(view));
+
+        Assert.Contains(expected, fit.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("__dateparts_input", fit.Message, StringComparison.Ordinal);
+    }
 }

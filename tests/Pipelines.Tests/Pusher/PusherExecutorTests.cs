@@ -36,7 +36,9 @@ public sealed class PusherExecutorTests : IDisposable
         var (context, output) = await RunAsync(model, Blessing(model, blessed: false));
 
         Assert.Equal(0, context.OutputProperties("pushed_model")["pushed"].GetInt32());
-        Assert.Contains("did not bless model", context.OutputProperties("pushed_model")["not_pushed_reason"].GetString(), StringComparison.Ordinal);
+        // The reason is the failed checks, all of them, not the marker's first lines (its header and notes).
+        Assert.Equal($"the Evaluator did not bless model {model.Id} (blessing {model.Id + 1}): FAILED AUC on overall is 0.61, below the lower bound 0.7. FAILED Accuracy on overall is 0.55, below the lower bound 0.6.",
+            context.OutputProperties("pushed_model")["not_pushed_reason"].GetString());
         Assert.True(File.Exists(Path.Combine(output.Uri, Components.Pusher.NotPushedFileName)));
         Assert.Empty(PushLayout.Versions(Destination, "penguin"));
     }
@@ -103,7 +105,15 @@ public sealed class PusherExecutorTests : IDisposable
     {
         var id = _nextId++;
         var directory = Directory.CreateDirectory(_temp.Combine("blessing-" + id)).FullName;
-        File.WriteAllText(Path.Combine(directory, blessed ? EvaluatorExecutor.BlessedFileName : EvaluatorExecutor.NotBlessedFileName), "FAILED AUC below 0.7");
+        // As the Evaluator writes it: a header, notes, then one line per failed check.
+        File.WriteAllLines(Path.Combine(directory, blessed ? EvaluatorExecutor.BlessedFileName : EvaluatorExecutor.NotBlessedFileName),
+        [
+            $"NOT BLESSED: model {model.Id} (BinaryClassification, split 'eval', no baseline model)",
+            "Not blessed: 2 of 3 threshold check(s) failed.",
+            "No baseline model (no blessed model yet, e.g. the first run): 1 change threshold(s) skipped; the model is judged on its value and slice-gap thresholds only.",
+            "FAILED AUC on overall is 0.61, below the lower bound 0.7.",
+            "FAILED Accuracy on overall is 0.55, below the lower bound 0.6.",
+        ]);
         return (ModelBlessing)Artifact.Create(typeof(ModelBlessing), id, directory, new Dictionary<string, JsonElement>
         {
             ["blessed"] = JsonSerializer.SerializeToElement(blessed ? 1 : 0),

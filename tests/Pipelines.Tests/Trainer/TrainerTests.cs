@@ -485,6 +485,47 @@ public sealed class TrainerTests
         Assert.True(log.RootElement.GetProperty("EvalMetrics").GetProperty("AreaUnderRocCurve").GetDouble() > 0.75, log.RootElement.GetProperty("EvalMetrics").ToString());
     }
 
+    [Theory]
+    [InlineData("above", "The label 'delay' is never above PositiveAbove = 1000 in split 'train' (")]
+    [InlineData("one-text", "The label 'label' is 'yes' in every row with a label of split 'train' (300 rows): every row is one class, and binary classification needs both.")]
+    public async Task ExecuteAsync_BinaryLabelOfOneClass_FailsNamingTheLabelInsteadOfTrainingAConstant(string kind, string expected)
+    {
+        var flights = kind == "above";
+        var train = flights ? ModelingTestData.FlightsLike(2_000, 1) : BinaryData(300, 1, _ => "yes");
+        using var harness = flights
+            ? await CreateAsync(train, ModelingTestData.FlightsLike(200, 2),
+                new DataSchema([new FeatureSchema("date", FeatureType.Float), new FeatureSchema("distance", FeatureType.Float), new FeatureSchema("origin", FeatureType.String),
+                    new FeatureSchema("destination", FeatureType.String), new FeatureSchema("delay", FeatureType.Float)], "delay"), typeof(FlightsLikePreprocessing))
+            : await CreateAsync(train, BinaryData(100, 2), Schema("label", FeatureType.String));
+        var options = new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            PositiveAbove = flights ? 1000 : null,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 5 },
+        };
+
+        foreach (var raw in flights ? new[] { false, true } : [false])
+        {
+            var e = await Assert.ThrowsAsync<DataValidationException>(() => harness.TrainAsync(options, onRawExamples: raw));
+            Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NoSplitInTheFirstIteration_FailsSayingWhichLimitToLower()
+    {
+        using var harness = await CreateAsync(BinaryData(30, 1), BinaryData(20, 2), Schema("label", FeatureType.String));
+
+        var e = await Assert.ThrowsAsync<DataValidationException>(() => harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.BinaryClassification,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 5, MinimumExampleCountPerLeaf = 40 },
+        }));
+
+        Assert.StartsWith("LightGBM found no split in its first iteration: with 30 train rows, MinimumExampleCountPerLeaf = 40 and MinimumChildWeight = 0.001, no split of any feature improves the loss", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Lower MinimumExampleCountPerLeaf or MinimumChildWeight", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ExecuteAsync_ExamplesThatAreNeitherTransformedNorRaw_ThrowsSayingWhatToWire()
     {
