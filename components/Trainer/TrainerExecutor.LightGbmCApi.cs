@@ -58,7 +58,9 @@ public sealed partial class TrainerExecutor
             : raw.TrainRanges is { } ranges
             ? LightGbmMatrix.ReadRanges(ranges, options.FeatureColumn, layout, rule, threads, cancellationToken)
             : LightGbmMatrix.Read(raw.Train, options.FeatureColumn, layout, long.MaxValue, cancellationToken, rule);
-        var validRows = options.TrainingLogEvalRows > 0 ? options.TrainingLogEvalRows : a.EarlyStoppingRound > 0 ? long.MaxValue : 0;
+        // Ranking's eval sample is whole query groups, already drawn: all its rows (the row count would cut the last group).
+        var validRows = options.TrainingLogEvalRows > 0 ? (options.Task == TrainingTask.Ranking ? long.MaxValue : options.TrainingLogEvalRows)
+            : a.EarlyStoppingRound > 0 ? long.MaxValue : 0;
         var valid = evalPrepared is null || validRows == 0 ? null
             : rule is null || raw.Eval is null ? LightGbmMatrix.Read(evalPrepared, options.FeatureColumn, layout, validRows, cancellationToken)
             : raw.EvalFeatures is { } compiledEval && compiledEval.Table[rule.Column] is Pipelines.Data.NumericColumn evalLabels

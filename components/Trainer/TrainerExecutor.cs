@@ -158,6 +158,17 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         var labels = LabelPreparation.Create(ml, train, label, options, compiledTrain is null ? null : rawScan);
         var trainPrepared = labels.PrepareTrain(ml, train);
         var evalPrepared = eval is null ? null : labels.PrepareEval(ml, eval);
+        var rankingSampled = false;
+        if (evalPrepared is not null && options.Task == TrainingTask.Ranking && options.TrainingLogEvalRows > 0 && algorithm is LightGbmOptions or FastTreeOptions)
+        {
+            // Whole query groups drawn uniformly: the eval sample of ranking (a custom trainer gets the whole split).
+            evalPrepared = QueryGroupSample.Of(evalPrepared, LabelPreparation.GroupColumn, options.TrainingLogEvalRows, RowSample.EvalSeed, out var groups);
+            rankingSampled = groups.Kept < groups.All;
+            if (rankingSampled)
+            {
+                context.Log($"Eval split '{options.EvalSplit}': a uniform sample of {groups.Kept} of its {groups.All} query groups is used (TrainerOptions.TrainingLogEvalRows = {options.TrainingLogEvalRows} rows or a few more, whole groups).");
+            }
+        }
         var trainRows = labels.Scan.Rows - labels.Scan.Missing;
         context.Log($"Label '{label}' scanned in {stage.Elapsed.TotalSeconds:F2} s.");
         if (labels.Scan.Missing > 0)
@@ -249,7 +260,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         }
         var evalMetrics = evalPrepared is null || options.TrainingLogEvalRows == 0
             ? new Dictionary<string, double>()
-            : EvalMetrics(ml, options.Task, native?.ScoredEvalSample ?? model.Transform(EvalSampleOf(ml, evalPrepared, loaded.EvalSample is not null, options)), warnings);
+            : EvalMetrics(ml, options.Task, native?.ScoredEvalSample ?? model.Transform(EvalSampleOf(evalPrepared, loaded.EvalSample is not null || rankingSampled, options)), warnings);
         long? evalRows = evalMetrics.TryGetValue("Rows", out var r) ? (long)r : null;
         if (evalRows is not null)
         {
@@ -372,11 +383,11 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             ? options.TrainingLogEvalRows
             : int.MaxValue;
 
-    /// <summary>The eval rows the training log's final metrics are computed on: the sample read (<paramref name="sampled"/>), a
-    /// uniform sample of the prepared split, or for ranking its first rows (whole query groups but one).</summary>
-    private static IDataView EvalSampleOf(MLContext ml, IDataView evalPrepared, bool sampled, TrainerOptions options) =>
+    /// <summary>The eval rows the training log's final metrics are computed on: the sample already drawn (<paramref name="sampled"/>),
+    /// or a uniform sample of the prepared split (whole query groups for ranking).</summary>
+    private static IDataView EvalSampleOf(IDataView evalPrepared, bool sampled, TrainerOptions options) =>
         sampled ? evalPrepared
-        : options.Task == TrainingTask.Ranking ? ml.Data.TakeRows(evalPrepared, options.TrainingLogEvalRows)
+        : options.Task == TrainingTask.Ranking ? QueryGroupSample.Of(evalPrepared, LabelPreparation.GroupColumn, options.TrainingLogEvalRows, RowSample.EvalSeed, out _)
         : RowSampleDataView.Sample(evalPrepared, options.TrainingLogEvalRows, RowSample.EvalSeed);
 
     private static string[] TrainingColumns(TrainerOptions options) => options.Task == TrainingTask.Ranking

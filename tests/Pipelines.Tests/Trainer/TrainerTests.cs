@@ -774,6 +774,19 @@ public sealed class TrainerTests
         var (_, evaluationArtifact, _) = await evaluator.RunAsync(harness.Raw, model, null, new EvaluatorOptions());
         var evaluation = await EvaluationResult.LoadAsync(evaluationArtifact, CancellationToken.None);
         Assert.True(evaluation.Overall.Candidate.Get("NDCG@10") > 0.9);
+
+        // A smaller eval sample is whole query groups drawn at random: 5 of the 20 groups of 10 rows hold the 45 rows asked for.
+        var (sampled, log) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = TrainingTask.Ranking,
+            GroupColumn = "island",
+            TrainingLogEvalRows = 45,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 30, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1 },
+        });
+        Assert.Contains(log, l => l.StartsWith("Eval split 'eval': a uniform sample of 5 of its 20 query groups is used", StringComparison.Ordinal));
+        using var sampledLog = ReadLog(sampled);
+        Assert.Equal(50, sampledLog.RootElement.GetProperty("EvalMetricPerIteration").GetProperty("Rows").GetInt64());
+        Assert.True(sampledLog.RootElement.GetProperty("EvalMetrics").GetProperty("NDCG@3").GetDouble() > 0.8);
     }
 }
 
