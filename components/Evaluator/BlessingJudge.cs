@@ -42,7 +42,7 @@ public static class BlessingJudge
 
         if (options.ChangeThresholds.Count > 0 && baselineModelId is null)
         {
-            judge.Notes.Add($"No baseline model (no blessed model yet, e.g. the first run): {options.ChangeThresholds.Count} change threshold(s) skipped; the model is judged on its value and slice-gap thresholds only.");
+            judge.Notes.Add($"No baseline model (no live model blessed by this Evaluator before: the first run, or every blessed model was retired since, e.g. its files changed): {options.ChangeThresholds.Count} change threshold(s) skipped; the model is judged on its value and slice-gap thresholds only.");
         }
 
         foreach (var t in options.ChangeThresholds)

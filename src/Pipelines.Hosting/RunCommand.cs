@@ -37,6 +37,7 @@ internal static class RunCommand
 
             var console = new ProgressPrinter(pipeline);
             await using var engine = await StartEngineAsync(pipeline, paths, runner, console.Log, ct).ConfigureAwait(false);
+            console.MarkRunStart();
             var runId = await engine.StartRunAsync(values, parse.GetValue(noCache), ct).ConfigureAwait(false);
             Console.WriteLine($"Run {runId} of '{pipeline.Name}'  (metadata: {engine.Store.Options.Redacted()}; artifacts: {paths.ArtifactRoot})");
             RunProgress final;

@@ -110,7 +110,7 @@ public sealed class PusherExecutorTests : IDisposable
         [
             $"NOT BLESSED: model {model.Id} (BinaryClassification, split 'eval', no baseline model)",
             "Not blessed: 2 of 3 threshold check(s) failed.",
-            "No baseline model (no blessed model yet, e.g. the first run): 1 change threshold(s) skipped; the model is judged on its value and slice-gap thresholds only.",
+            "No baseline model (no live model blessed by this Evaluator before: the first run, or every blessed model was retired since, e.g. its files changed): 1 change threshold(s) skipped; the model is judged on its value and slice-gap thresholds only.",
             "FAILED AUC on overall is 0.61, below the lower bound 0.7.",
             "FAILED Accuracy on overall is 0.55, below the lower bound 0.6.",
         ]);
