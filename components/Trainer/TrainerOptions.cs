@@ -41,8 +41,8 @@ public sealed record TrainerOptions
     /// <summary>The eval metrics in <c>training_log.json</c> (final and per iteration), early stopping and the Tuner's trial scores
     /// use at most this many rows of the eval split: a seeded uniform sample (<see cref="Pipelines.Data.RowSample"/>, the same rows
     /// for every run and trial), not its first rows, which follow the file's order; default 20,000 (an AUC to about ±0.005);
-    /// 0 = no metric, and early stopping then watches the whole split. Ranking and custom trainers read the whole split (ranking
-    /// scores its first rows, whole query groups). Scoring millions of rows every iteration costs 15–30 % of the training; the
+    /// 0 = no metric, and early stopping then watches the whole split. For ranking the sample is whole query groups drawn at
+    /// random; a custom trainer gets the whole split. Scoring millions of rows every iteration costs 15–30 % of the training; the
     /// Evaluator computes the full metrics.</summary>
     public int TrainingLogEvalRows { get; init; } = 20_000;
 }
