@@ -43,54 +43,67 @@ internal static class ArtifactRenderer
             case nameof(PushedModel):
                 var props = string.Join(", ", artifact.Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
                 AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(nodeId)}[/] {artifact.Type} #{artifact.Id}: {Markup.Escape(props)}");
-                if (artifact.Type == nameof(Model) && await TrainingCurveAsync(artifact, ct).ConfigureAwait(false) is { } curve)
+                if (artifact.Type == nameof(Model))
                 {
-                    Console.WriteLine(curve);
+                    foreach (var line in await TrainingSummaryAsync(artifact, ct).ConfigureAwait(false))
+                    {
+                        Console.WriteLine(line);
+                    }
                 }
 
                 break;
         }
     }
 
-    /// <summary>The eval metric's path over the iterations from the model's training log (LightGBM's C API engine), or null.</summary>
-    private static async Task<string?> TrainingCurveAsync(ArtifactSummary artifact, CancellationToken ct)
+    /// <summary>From the model's training log: the eval metric's path over the iterations (when recorded), the final metrics on
+    /// the eval sample, and the Trainer's warnings. Empty when there is no readable log.</summary>
+    private static async Task<List<string>> TrainingSummaryAsync(ArtifactSummary artifact, CancellationToken ct)
     {
+        var lines = new List<string>();
         var path = Path.Combine(artifact.Uri, Components.Trainer.TrainingLogFileName);
         if (!File.Exists(path))
         {
-            return null;
+            return lines;
         }
 
         try
         {
             await using var stream = File.OpenRead(path);
             using var log = await System.Text.Json.JsonDocument.ParseAsync(stream, cancellationToken: ct).ConfigureAwait(false);
-            if (!log.RootElement.TryGetProperty("EvalMetricPerIteration", out var curve) || curve.ValueKind != System.Text.Json.JsonValueKind.Object)
+            var root = log.RootElement;
+            if (root.TryGetProperty("EvalMetricPerIteration", out var curve) && curve.ValueKind == System.Text.Json.JsonValueKind.Object
+                && curve.GetProperty("Values").EnumerateArray().Select(v => v.GetDouble()).ToArray() is { Length: > 0 } values)
             {
-                return null;
+                var metric = curve.GetProperty("Metric").GetString();
+                var higherIsBetter = metric?.StartsWith("ndcg", StringComparison.Ordinal) == true;
+                var best = 0;
+                for (var i = 1; i < values.Length; i++)
+                {
+                    best = higherIsBetter ? (values[i] > values[best] ? i : best) : (values[i] < values[best] ? i : best);
+                }
+
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"  {metric} on {curve.GetProperty("Rows").GetInt64()} eval rows: {values[0]:G5} after iteration 1, {values[^1]:G5} after {values.Length}, best {values[best]:G5} at {best + 1}"));
             }
 
-            var values = curve.GetProperty("Values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
-            if (values.Length == 0)
+            if (root.TryGetProperty("EvalMetrics", out var metrics) && metrics.ValueKind == System.Text.Json.JsonValueKind.Object
+                && metrics.EnumerateObject().Any() && root.TryGetProperty("EvalRows", out var rows) && rows.ValueKind == System.Text.Json.JsonValueKind.Number)
             {
-                return null;
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"  eval sample ({rows.GetInt64()} rows): {string.Join(", ", metrics.EnumerateObject().Select(m => $"{m.Name} {m.Value.GetDouble():G4}"))}"));
             }
 
-            var metric = curve.GetProperty("Metric").GetString();
-            var higherIsBetter = metric?.StartsWith("ndcg", StringComparison.Ordinal) == true;
-            var best = 0;
-            for (var i = 1; i < values.Length; i++)
+            if (root.TryGetProperty("Warnings", out var warnings) && warnings.ValueKind == System.Text.Json.JsonValueKind.Array)
             {
-                best = higherIsBetter ? (values[i] > values[best] ? i : best) : (values[i] < values[best] ? i : best);
+                lines.AddRange(warnings.EnumerateArray().Select(w => $"  warning: {w.GetString()}"));
             }
-
-            return string.Create(CultureInfo.InvariantCulture,
-                $"  {metric} on {curve.GetProperty("Rows").GetInt64()} eval rows: {values[0]:G5} after iteration 1, {values[^1]:G5} after {values.Length}, best {values[best]:G5} at {best + 1}");
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or IOException)
         {
-            return null;
+            // A log this version cannot read only leaves the summary out.
         }
+
+        return lines;
     }
 
     private static async Task RenderStatisticsAsync(string nodeId, ArtifactSummary artifact, CancellationToken ct)

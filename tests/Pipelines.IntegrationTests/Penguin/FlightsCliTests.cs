@@ -68,6 +68,8 @@ public sealed class FlightsCliTests
         Assert.True(text.ExitCode == 0, text.ToString());
         Assert.Matches(@"binary_logloss on \d+ eval rows: [0-9.]+ after iteration 1, [0-9.]+ after 100, best [0-9.]+ at \d+", text.Output);
 
+        Assert.Matches(@"\n  eval sample \(\d+ rows\): LogLoss [0-9.]+, AreaUnderRocCurve 0\.\d+", text.Output);
+
         // ... and the Evaluator's metrics table (overall and per slice) and its blessing decision.
         Assert.Matches(@"BinaryClassification evaluation of model \d+, no baseline on split 'eval' \(\d+ rows, label 'delay'\):", text.Output);
         Assert.Matches(@"\n\s+slice\s+ExampleCount\s+AUC\s+AUPRC\s+LogLoss\s+Accuracy\s+Precision\s+Recall\s+F1\s*\n\s+overall\s+\d+\s+0\.\d+", text.Output);
