@@ -366,29 +366,10 @@ internal static class Explainer
         switch (model)
         {
             case TreeEnsembleModelParametersBasedOnRegressionTree ensemble:
-            {
-                var gains = new TreeGains();
-                foreach (var tree in ensemble.TrainedTreeEnsemble.Trees)
-                {
-                    for (var node = 0; node < tree.NumberOfNodes; node++)
-                    {
-                        var gain = tree.SplitGains[node];
-                        if (tree.CategoricalSplitFlags[node])
-                        {
-                            var range = tree.GetCategoricalCategoricalSplitFeatureRangeAt(node);
-                            var key = (range[0], range[1]);
-                            gains.Ranges[key] = gains.Ranges.GetValueOrDefault(key) + gain;
-                        }
-                        else
-                        {
-                            var slot = tree.NumericalSplitFeatureIndexes[node];
-                            gains.Slots[slot] = gains.Slots.GetValueOrDefault(slot) + gain;
-                        }
-                    }
-                }
+                return Sum(ensemble.TrainedTreeEnsemble.Trees);
 
-                return gains;
-            }
+            case TreeEnsembleModelParametersBasedOnQuantileRegressionTree forest:
+                return Sum(forest.TrainedTreeEnsemble.Trees);
 
             case OneVersusAllModelParameters ova:
             {
@@ -435,9 +416,34 @@ internal static class Explainer
                     }
                 }
 
-                reason = $"The predictor {model.GetType().Name} is not a tree ensemble of regression trees: it has no split gains.";
+                reason = $"The predictor {model.GetType().Name} is not a tree ensemble: it has no split gains.";
                 return null;
             }
+        }
+
+        static TreeGains Sum(IEnumerable<RegressionTreeBase> trees)
+        {
+            var gains = new TreeGains();
+            foreach (var tree in trees)
+            {
+                for (var node = 0; node < tree.NumberOfNodes; node++)
+                {
+                    var gain = tree.SplitGains[node];
+                    if (tree.CategoricalSplitFlags[node])
+                    {
+                        var range = tree.GetCategoricalCategoricalSplitFeatureRangeAt(node);
+                        var key = (range[0], range[1]);
+                        gains.Ranges[key] = gains.Ranges.GetValueOrDefault(key) + gain;
+                    }
+                    else
+                    {
+                        var slot = tree.NumericalSplitFeatureIndexes[node];
+                        gains.Slots[slot] = gains.Slots.GetValueOrDefault(slot) + gain;
+                    }
+                }
+            }
+
+            return gains;
         }
     }
 

@@ -70,9 +70,9 @@ internal sealed class LabelPreparation
         if (scan is null && options.Task == TrainingTask.BinaryClassification && options.PositiveAbove is null && column.Type is BooleanDataViewType
             && train.GetRowCount() is { } rowCount)
         {
-            // A bool cannot be missing and a binary bool label needs no values: the row count (known to the binary IDV
-            // loader without reading) is the whole scan, and a pass over the split is saved.
-            scan = new LabelScan(rowCount, 0, [], [], false);
+            // A bool cannot be missing: the row count (known to the binary IDV loader without reading) and the values seen
+            // until both showed up (usually in the first rows) are the whole scan, instead of a pass over the split.
+            scan = new LabelScan(rowCount, 0, [], LabelScan.BoolValues(train, column), false);
         }
 
         scan ??= LabelScan.Run(train, column);
@@ -214,7 +214,10 @@ internal sealed class LabelPreparation
 
         if (options.Task == TrainingTask.Ranking)
         {
-            estimator = estimator.Append(ml.Transforms.Conversion.MapValueToKey(GroupColumn, options.GroupColumn!));
+            // A hash, not a key learned on the train split: an eval query the train split does not have would otherwise get
+            // the missing key, and back-to-back unseen queries would merge into one group (every eval query, when ExampleGen
+            // partitions by the query column).
+            estimator = estimator.Append(ml.Transforms.Conversion.Hash(GroupColumn, options.GroupColumn!, numberOfBits: 31));
         }
 
         return new LabelPreparation(estimator, rawFilter, keyFilter, keyFilterOnTrain, scan, positive, classes);

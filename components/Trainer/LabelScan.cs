@@ -103,6 +103,22 @@ internal sealed record LabelScan(long Rows, long Missing, IReadOnlyList<string> 
         }
     }
 
+    /// <summary>The values (0 = false, 1 = true) of a bool column, read until both have shown up.</summary>
+    public static IReadOnlyList<double> BoolValues(IDataView data, DataViewSchema.Column column)
+    {
+        using var cursor = data.GetRowCursor([column]);
+        var get = cursor.GetGetter<bool>(column);
+        var value = false;
+        var (seenFalse, seenTrue) = (false, false);
+        while (!(seenFalse && seenTrue) && cursor.MoveNext())
+        {
+            get(ref value);
+            (seenFalse, seenTrue) = (seenFalse || !value, seenTrue || value);
+        }
+
+        return [.. new[] { (seenFalse, 0d), (seenTrue, 1d) }.Where(v => v.Item1).Select(v => v.Item2)];
+    }
+
     /// <summary>Scans a raw number column read straight from the examples (the graph passes the label through): the same
     /// counts and values as <see cref="Run(IDataView, DataViewSchema.Column)"/> on it, without a cursor.</summary>
     public static LabelScan Run(ReadOnlySpan<double> values)

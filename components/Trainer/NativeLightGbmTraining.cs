@@ -185,6 +185,12 @@ internal sealed class NativeLightGbmTraining : IDisposable
             if (_booster.UpdateOneIteration())
             {
                 NoSplitAt = i;
+                if (earlyStoppingRound > 0 && best > 0 && best < i - 1)
+                {
+                    // Early stopping keeps the best iteration also when LightGBM stops for lack of a split.
+                    EarlyStopping = new EarlyStoppingResult(best, bestValue);
+                }
+
                 break;
             }
 

@@ -88,7 +88,8 @@ internal static class SearchSpaceValidation
         {
             var algorithm = HyperParameterOverrides.Apply(options.Trainer.Algorithm,
                 new Dictionary<string, JsonElement> { [name] = JsonSerializer.SerializeToElement(value) }, "the Tuner's space");
-            var problems = TrainerOptionsValidation.Problems(options.Trainer with { Algorithm = algorithm });
+            // Only what this value adds: the base options' own problems are reported once, by the Tuner.
+            var problems = TrainerOptionsValidation.Problems(options.Trainer with { Algorithm = algorithm }).Except(TrainerOptionsValidation.Problems(options.Trainer)).ToList();
             return problems.Count == 0 ? null : string.Join(" ", problems);
         }
         catch (DataValidationException e)

@@ -54,7 +54,7 @@ internal sealed class TrialHandler : ISubtaskHandler
             {
                 await new TrainerExecutor().ExecuteAsync(context, options, budget.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested && trial.Deadline is not null)
             {
                 throw new TimeoutException($"{OutOfTime}: it ended at {trial.Deadline:u}, while this trial was training; it was stopped.");
             }

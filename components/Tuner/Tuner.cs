@@ -34,7 +34,7 @@ public sealed class Tuner : Component<TunerOptions>
         {
             problems.Add("Space is empty: list at least one option range, e.g. new FloatRange(\"LearningRate\", 0.02, 0.3, LogScale: true).");
         }
-        else if (options.Trainer.Algorithm is not CustomTrainerOptions)
+        else if (options.Trainer.Algorithm is not (null or CustomTrainerOptions))
         {
             problems.AddRange(SearchSpaceValidation.Problems(options));
         }

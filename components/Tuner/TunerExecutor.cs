@@ -57,15 +57,21 @@ public sealed class TunerExecutor : IExecutor<TunerOptions>
             var ranked = thisRound.Where(t => t.Value is not null)
                 .OrderBy(t => higherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Configuration).ToList();
             var outOfTime = thisRound.Count(t => t.Error?.Contains(TrialHandler.OutOfTime, StringComparison.Ordinal) == true);
-            if (ranked.Count == 0 && outOfTime == thisRound.Count)
+            if (ranked.Count == 0 && outOfTime > 0)
             {
-                if (round == 0)
+                if (round == 0 && outOfTime == thisRound.Count)
                 {
                     throw new DataValidationException(
                         $"The time budget of {options.TimeBudget!.Value.TotalSeconds:0.#} s ended before any of round 0's {thisRound.Count} trial(s) at {iterations} iterations finished: raise {nameof(TunerOptions)}.{nameof(TunerOptions.TimeBudget)}, or lower {nameof(TunerOptions.Trials)} or {nameof(TunerOptions.MinIterations)}.");
                 }
 
-                context.Log($"Time budget ran out during round {round}: none of its {thisRound.Count} trial(s) at {iterations} iterations finished; keeping round {round - 1}'s best.");
+                if (round == 0)
+                {
+                    throw new DataValidationException(
+                        $"No trial of round 0 finished: {outOfTime} ran out of the time budget and the others failed; first error: {thisRound.First(t => t.Error?.Contains(TrialHandler.OutOfTime, StringComparison.Ordinal) != true).Error}");
+                }
+
+                context.Log($"Time budget ran out during round {round}: none of its {thisRound.Count} trial(s) at {iterations} iterations finished ({outOfTime} out of time); keeping round {round - 1}'s best.");
                 break;
             }
 

@@ -26,7 +26,8 @@ public sealed record TunerOptions
     public string? Metric { get; init; }
 
     /// <summary>How long tuning may take, from the Tuner's start: no trial starts after it and a running one is stopped (the C API
-    /// engine after its current iteration; ML.NET's trainers and FastTree cannot be interrupted and finish their fit). The best
+    /// engine after its current iteration; ML.NET's trainers and FastTree cannot be interrupted: they finish their fit, and the
+    /// trial then stops without a result). The best
     /// trial of the last round in which any finished wins; a budget that ends before any first-round trial finishes is an error
     /// saying so. The deadline is a UTC time, read by each worker's clock.</summary>
     public TimeSpan? TimeBudget { get; init; }

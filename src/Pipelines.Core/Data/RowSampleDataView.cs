@@ -76,10 +76,11 @@ public sealed class RowSampleDataView : IDataView
     private sealed class Cursor(DataViewRowCursor source, int[] rows) : DataViewRowCursor
     {
         private int _next;
+        private bool _done;
 
         public override DataViewSchema Schema => source.Schema;
 
-        public override long Position => _next - 1;
+        public override long Position => _done ? -1 : _next - 1;
 
         public override long Batch => 0;
 
@@ -91,8 +92,9 @@ public sealed class RowSampleDataView : IDataView
 
         public override bool MoveNext()
         {
-            if (_next >= rows.Length)
+            if (_done || _next >= rows.Length)
             {
+                _done = true;
                 return false;
             }
 
@@ -100,8 +102,9 @@ public sealed class RowSampleDataView : IDataView
             {
                 if (!source.MoveNext())
                 {
-                    _next = rows.Length;
-                    return false;
+                    // The count this view reported (and a cache sized by it) would be wrong: say so rather than stop short.
+                    _done = true;
+                    throw new InvalidOperationException($"The sampled view ended at row {source.Position + 1}, before sampled position {rows[_next]}: the sample was drawn for more rows than it has.");
                 }
             }
 

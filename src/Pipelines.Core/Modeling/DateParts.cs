@@ -37,7 +37,9 @@ public static class DateParts
 
     /// <summary>
     /// The chain, with the input checked first: ML.NET would name the chain's internal copy ('__dateparts_input') in its error.
-    /// Fitting gives the chain's own transformer, so saved models (and the compiled featurizer that reads them) are unchanged.
+    /// Fitting gives the chain's own transformer. Estimators appended to this one nest that chain one level in the saved graph
+    /// (TransformerChain[TransformerChain[…], …]), which TransformerSteps.Flatten, the compiled featurizer and ML.NET all read
+    /// through; graphs saved before 2026-12-02 were flat, so their bytes (and the cache keys after them) change once.
     /// </summary>
     private sealed class DatePartsEstimator(IEstimator<ITransformer> chain, string column) : IEstimator<ITransformer>
     {

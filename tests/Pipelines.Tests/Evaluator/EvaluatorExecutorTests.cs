@@ -174,6 +174,27 @@ public sealed class EvaluatorExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task ExecuteAsync_FastForestModel_GainImportanceFromItsQuantileTrees()
+    {
+        var train = Binary(400, seed: 1);
+        var ml = _harness.Ml;
+        var forest = ml.Transforms.Expression("Label", "y => y > 0", "y")
+            .Append(ml.Transforms.Conversion.ConvertType([new InputOutputColumnPair("x_f", "x"), new InputOutputColumnPair("z_f", "z")], Microsoft.ML.Data.DataKind.Single))
+            .Append(ml.Transforms.Concatenate("Features", "x_f", "z_f"))
+            .Append(ml.BinaryClassification.Trainers.FastForest(numberOfTrees: 10, numberOfLeaves: 4, minimumExampleCountPerLeaf: 5))
+            .Fit(new ColumnarDataView(train));
+        var examples = await _harness.ExamplesAsync(train, Binary(200, seed: 2));
+        var model = _harness.SaveModel(forest, train, 1, "BinaryClassification", "y");
+
+        var (_, evaluationArtifact, _) = await _harness.RunAsync(examples, model, null, new EvaluatorOptions { ContributionRows = 0 });
+
+        var gain = (await EvaluationResult.LoadAsync(evaluationArtifact, CancellationToken.None)).FeatureImportance!.Gain;
+        Assert.True(gain.Available, gain.Reason);
+        Assert.Equal("x_f", gain.Features[0].Feature);
+        Assert.True(gain.Features[0].Gain > 0);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_Binary_MetricsMatchMlNetEvaluator()
     {
         var train = Binary(400, seed: 1);

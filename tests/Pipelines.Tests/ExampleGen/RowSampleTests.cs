@@ -51,6 +51,26 @@ public sealed class RowSampleTests
         Assert.Throws<ArgumentException>(() => new RowSampleDataView(source, [2, 1]));
     }
 
+    [Fact]
+    public void SampleView_SourceShorterThanItsPositions_ThrowsInsteadOfStoppingShort_AndEndsAtPositionMinusOne()
+    {
+        var ml = new MLContext(1);
+        var source = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(i => new Row { Value = i }));
+
+        using (var cursor = new RowSampleDataView(source, [2, 5]).GetRowCursor(source.Schema))
+        {
+            Assert.True(cursor.MoveNext());
+            Assert.Equal(0, cursor.Position);
+            Assert.True(cursor.MoveNext());
+            Assert.False(cursor.MoveNext());
+            Assert.Equal(-1, cursor.Position);
+        }
+
+        using var tooLong = new RowSampleDataView(source, [2, 12]).GetRowCursor(source.Schema);
+        Assert.True(tooLong.MoveNext());
+        Assert.Contains("before sampled position 12", Assert.Throws<InvalidOperationException>(() => tooLong.MoveNext()).Message, StringComparison.Ordinal);
+    }
+
     private sealed class Row
     {
         public float Value { get; set; }

@@ -363,7 +363,7 @@ public sealed class TrainerTests
         Assert.InRange(auc.GetDouble(), 0.8, 1);
         Assert.Empty(document.RootElement.GetProperty("Warnings").EnumerateArray());
         Assert.Contains(log, l => l.Contains("a uniform sample of 200 of", StringComparison.Ordinal) && l.Contains(" 2000 rows", StringComparison.Ordinal));
-        // Early stopping watched the same sample: its metric is the per-iteration curve's at the best iteration.
+        // The per-iteration curve is on the same 200 rows (recorded by the C API engine, replayed for ML.NET's trainers).
         var curve = document.RootElement.GetProperty("EvalMetricPerIteration");
         Assert.Equal(200, curve.GetProperty("Rows").GetInt64());
     }
@@ -509,6 +509,35 @@ public sealed class TrainerTests
             var e = await Assert.ThrowsAsync<DataValidationException>(() => harness.TrainAsync(options, onRawExamples: raw));
             Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData(true, "The label 'label' is 'true' in every row with a label of split 'train' (50 rows)")]
+    [InlineData(false, null)]
+    public void LabelPreparation_BoolLabelWithAKnownRowCount_RefusesOneClassAndKeepsTwo(bool oneClass, string? expected)
+    {
+        var ml = new MLContext(1);
+        var rows = Enumerable.Range(0, 50).Select(i => new BoolRow { Label = oneClass || i % 7 == 3, X = i }).ToList();
+        var view = ml.Data.LoadFromEnumerable(rows);
+        Assert.Equal(50, view.GetRowCount());
+        var options = new TrainerOptions { Task = TrainingTask.BinaryClassification };
+
+        if (expected is null)
+        {
+            Assert.Equal(2, LabelPreparation.Create(ml, view, "label", options).Scan.DistinctCount);
+            return;
+        }
+
+        var e = Assert.Throws<DataValidationException>(() => LabelPreparation.Create(ml, view, "label", options));
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class BoolRow
+    {
+        [ColumnName("label")]
+        public bool Label { get; set; }
+
+        public float X { get; set; }
     }
 
     [Fact]
@@ -736,7 +765,7 @@ public sealed class TrainerTests
     [Fact]
     public async Task ExecuteAsync_RankingLightGbm_ScoresRelevantRowsHigher()
     {
-        static Data.ColumnarTable Queries(int groups, int seed)
+        static Data.ColumnarTable Queries(int groups, int seed, string prefix = "q")
         {
             var random = new Random(seed);
             var rows = groups * 10;
@@ -748,14 +777,15 @@ public sealed class TrainerTests
             {
                 x1[i] = random.NextDouble() * 4;
                 x2[i] = random.NextDouble();
-                query[i] = "q" + (i / 10);
+                query[i] = prefix + (i / 10);
                 relevance[i] = Math.Min(3, Math.Floor(x1[i] + (0.3 * random.NextDouble())));
             }
 
             return new([new Data.NumericColumn("x1", x1), new Data.NumericColumn("x2", x2), Text("island", query), new Data.NumericColumn("relevance", relevance)]);
         }
 
-        using var harness = await CreateAsync(Queries(60, 1), Queries(20, 2), Schema("relevance", FeatureType.Int), typeof(DoubleFeaturesPreprocessing));
+        // The eval queries are not in the train split, as when ExampleGen partitions by the query column.
+        using var harness = await CreateAsync(Queries(60, 1), Queries(20, 2, prefix: "e"), Schema("relevance", FeatureType.Int), typeof(DoubleFeaturesPreprocessing));
 
         var (model, _) = await harness.TrainAsync(new TrainerOptions
         {

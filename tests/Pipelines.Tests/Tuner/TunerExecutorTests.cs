@@ -99,6 +99,45 @@ public sealed class TunerExecutorTests
         }
     }
 
+    /// <summary>From 30 iterations on, one trial in two runs out of time and the others fail for another reason.</summary>
+    private sealed class MixedFailuresFrom30 : ISubtaskHandler
+    {
+        private readonly FakeTrial _inner = new();
+        private int _late;
+
+        public string Kind => "trial";
+
+        public Task<string> ExecuteAsync(string input, CancellationToken cancellationToken)
+        {
+            using var doc = JsonDocument.Parse(input);
+            if (doc.RootElement.GetProperty("iterations").GetInt32() < 30)
+            {
+                return _inner.ExecuteAsync(input, cancellationToken);
+            }
+
+            return Interlocked.Increment(ref _late) % 2 == 0
+                ? throw new TimeoutException($"{TrialHandler.OutOfTime}: it ended, while this trial was training; it was stopped.")
+                : throw new InvalidDataException("a worker's disk is full");
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_LaterRoundWithOnlyFailuresAndTimeouts_KeepsTheRoundBefore()
+    {
+        var (context, output, cleanup) = Context(new MixedFailuresFrom30());
+        try
+        {
+            await new TunerExecutor().ExecuteAsync(context, BudgetOptions(), CancellationToken.None);
+
+            var best = JsonSerializer.Deserialize<Dictionary<string, double>>(await File.ReadAllTextAsync(Path.Combine(output.Uri, "hyperparameters.json")))!;
+            Assert.Equal(10, best["NumberOfIterations"]);
+        }
+        finally
+        {
+            cleanup();
+        }
+    }
+
     [Fact]
     public async Task ExecuteAsync_BudgetEndsBeforeAnyFirstRoundTrialFinishes_SaysToRaiseIt()
     {
