@@ -35,6 +35,9 @@ namespace Pipelines.Components;
 /// <c>drift_comparator</c> on the training split): L-infinity for strings (needs full value counts, so not for columns above
 /// <see cref="ColumnStatisticsLimits.MaxValueCounts"/> distinct values), Jensen–Shannon over the histograms for numbers
 /// (<see cref="DriftDistance"/>). Without a baseline neither runs.</item>
+/// <item>With a baseline and an inferred schema (which describes the data it validates), the reference split's columns against
+/// the baseline's: <see cref="AnomalyKind.MissingColumn"/> for a column gone since, <see cref="AnomalyKind.TypeMismatch"/> for a
+/// column of another kind (numeric, text, timestamp) — errors. A curated schema checks its own columns instead.</item>
 /// </list>
 /// </remarks>
 public static class StatisticsValidator
@@ -58,7 +61,7 @@ public static class StatisticsValidator
         if (schema.Source == SchemaSource.Inferred)
         {
             anomalies.Add(new Anomaly(Anomaly.DatasetSplit, null, AnomalyKind.InferredSchema, AnomalySeverity.Warning,
-                $"The schema was inferred from the data it validates (there is no curated {schemaFile}), so it describes this data instead of checking it: new categorical values, more missing values or changed types pass unnoticed; only the label checks and, with a baseline, drift are effective. Fix: run the pipeline with the export-schema verb (dotnet run --project <pipeline project> -- export-schema), which writes the inferred schema to {schemaFile}; review it (domains, ranges, presence, datasetConstraints) and commit it. SchemaGen then uses it.",
+                $"The schema was inferred from the data it validates (there is no curated {schemaFile}), so it describes this data instead of checking it: new categorical values, more missing values or changed types pass unnoticed; only the label checks and, with a baseline, drift and columns gone or changed in kind since it are effective. Fix: run the pipeline with the export-schema verb (dotnet run --project <pipeline project> -- export-schema), which writes the inferred schema to {schemaFile}; review it (domains, ranges, presence, datasetConstraints) and commit it. SchemaGen then uses it.",
                 new AnomalyDetails(Expected: "curated", Actual: "inferred")));
         }
 
@@ -81,6 +84,11 @@ public static class StatisticsValidator
             CheckLabel(split, schema, schemaFile, wellTyped, anomalies);
             if (ReferenceEquals(split, reference) && baseline?.ReferenceSplit is { } baseReference)
             {
+                if (schema.Source == SchemaSource.Inferred)
+                {
+                    CheckColumnsAgainstBaseline(split, baseReference, since, schemaFile, anomalies);
+                }
+
                 Compare(split, baseReference, schema, wellTyped, anomalies, new Comparison(AnomalyKind.Drift, f => f.Drift,
                     $"drifted {since}", "check the source data for a change in collection or units; if the shift is expected, raise drift.{0} for '{1}' in " + schemaFile));
             }
@@ -295,6 +303,30 @@ public static class StatisticsValidator
             relativeExceeded
                 ? new AnomalyDetails(Observed: relative, Limit: constraints.MaxRelativeSizeChange, Expected: baseRows.ToString(CultureInfo.InvariantCulture), Actual: rows.ToString(CultureInfo.InvariantCulture))
                 : new AnomalyDetails(Observed: delta, Limit: constraints.MaxAbsoluteSizeChange, Expected: baseRows.ToString(CultureInfo.InvariantCulture), Actual: rows.ToString(CultureInfo.InvariantCulture))));
+    }
+
+    /// <summary>
+    /// An inferred schema describes the data it validates, so a column that disappeared or changed kind since the baseline
+    /// passes its checks: compare the columns with the baseline's instead (a curated schema checks its own columns).
+    /// </summary>
+    private static void CheckColumnsAgainstBaseline(SplitStatistics split, SplitStatistics baseline, string since, string schemaFile, List<Anomaly> anomalies)
+    {
+        foreach (var before in baseline.Features)
+        {
+            var now = split.FindFeature(before.Name);
+            if (now is null)
+            {
+                anomalies.Add(Error(split.Name, before.Name, AnomalyKind.MissingColumn,
+                    $"Column '{before.Name}' ({KindName(before.Kind)}) was in the data {since} and is not in split '{split.Name}' now. Fix: check the input for a dropped or renamed column; if the change is intended, curate {schemaFile} (export-schema) so the schema, not the previous data, says which columns to expect.",
+                    new AnomalyDetails(Expected: KindName(before.Kind), Actual: "absent")));
+            }
+            else if (now.Kind != before.Kind)
+            {
+                anomalies.Add(Error(split.Name, before.Name, AnomalyKind.TypeMismatch,
+                    $"Column '{before.Name}' is {KindName(now.Kind)} in split '{split.Name}' and was {KindName(before.Kind)} {since} (e.g. numbers now written with text in them). Fix: check the input's values and format for that column; if the change is intended, curate {schemaFile} (export-schema).",
+                    new AnomalyDetails(Expected: KindName(before.Kind), Actual: KindName(now.Kind))));
+            }
+        }
     }
 
     private static string SplitRows(DatasetStatistics statistics) =>

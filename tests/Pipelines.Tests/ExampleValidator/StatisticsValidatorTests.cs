@@ -253,6 +253,28 @@ public sealed class StatisticsValidatorTests
     }
 
     [Fact]
+    public void Validate_InferredSchemaWithABaseline_ColumnGoneOrChangedKindSinceItIsAnError_ACuratedSchemaLeavesItToTheSchema()
+    {
+        // The schema was inferred from the new data: 'Mass' is text now and 'Island' is gone, and the schema agrees with both.
+        var baseline = Stats(3, Split("train", Text("Species", "Adelie", "Gentoo"), Numeric("Mass", 3000, 4000), Text("Island", "Dream", "Biscoe")));
+        var current = Stats(4, Split("train", Text("Species", "Adelie", "Gentoo"), Text("Mass", "3 kg", "4 kg")));
+        var inferred = new DataSchema([Species, new FeatureSchema("Mass", FeatureType.String)]) { Source = SchemaSource.Inferred };
+
+        var report = StatisticsValidator.Validate(current, inferred, baseline, SchemaFile);
+
+        var mass = Assert.Single(report.Anomalies, a => a.Column == "Mass");
+        Assert.Equal((AnomalyKind.TypeMismatch, AnomalySeverity.Error), (mass.Kind, mass.Severity));
+        Assert.StartsWith("Column 'Mass' is text in split 'train' and was numeric since the baseline (span 3)", mass.Message, StringComparison.Ordinal);
+        var island = Assert.Single(report.Anomalies, a => a.Column == "Island");
+        Assert.Equal((AnomalyKind.MissingColumn, AnomalySeverity.Error), (island.Kind, island.Severity));
+        Assert.Contains("curate schemas/penguin.schema.json (export-schema)", island.Message, StringComparison.Ordinal);
+
+        // A curated schema is the contract: it checks its own columns ('Island' is not in it, so its absence is fine).
+        var curated = new DataSchema([Species, new FeatureSchema("Mass", FeatureType.String)]) { Source = SchemaSource.Curated };
+        Assert.DoesNotContain(StatisticsValidator.Validate(current, curated, baseline, SchemaFile).Anomalies, a => a.Column is "Island" or "Mass");
+    }
+
+    [Fact]
     public void Validate_SchemaSourceUnknownOrCurated_NoInferredSchemaWarning()
     {
         Assert.Empty(StatisticsValidator.Validate(Stats(1, Good()), new DataSchema([Species, Mass])).Anomalies);
