@@ -260,7 +260,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         }
         var evalMetrics = evalPrepared is null || options.TrainingLogEvalRows == 0
             ? new Dictionary<string, double>()
-            : EvalMetrics(ml, options.Task, native?.ScoredEvalSample ?? model.Transform(EvalSampleOf(evalPrepared, loaded.EvalSample is not null || rankingSampled, options)), warnings);
+            : EvalMetrics(ml, options.Task, native?.ScoredEvalSample ?? model.Transform(EvalSampleOf(evalPrepared, EvalRowsNeeded(algorithm, options) != int.MaxValue || rankingSampled, options)), warnings);
         long? evalRows = evalMetrics.TryGetValue("Rows", out var r) ? (long)r : null;
         if (evalRows is not null)
         {
@@ -383,8 +383,9 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             ? options.TrainingLogEvalRows
             : int.MaxValue;
 
-    /// <summary>The eval rows the training log's final metrics are computed on: the sample already drawn (<paramref name="sampled"/>),
-    /// or a uniform sample of the prepared split (whole query groups for ranking).</summary>
+    /// <summary>The eval rows the training log's final metrics are computed on: the rows already read as the sample
+    /// (<paramref name="sampled"/>: a sample, or a split no larger than one, so counting its rows again is wasted), or a uniform
+    /// sample of the prepared split (whole query groups for ranking).</summary>
     private static IDataView EvalSampleOf(IDataView evalPrepared, bool sampled, TrainerOptions options) =>
         sampled ? evalPrepared
         : options.Task == TrainingTask.Ranking ? QueryGroupSample.Of(evalPrepared, LabelPreparation.GroupColumn, options.TrainingLogEvalRows, RowSample.EvalSeed, out _)
