@@ -42,7 +42,7 @@ public sealed partial class TrainerExecutor
         return layout;
     }
 
-    private static (ITransformer Model, NativeTrainingRecord Record) FitNative(MLContext ml, LightGbmOptions a, TrainerOptions options, int threads,
+    private static async Task<(ITransformer Model, NativeTrainingRecord Record)> FitNativeAsync(MLContext ml, LightGbmOptions a, TrainerOptions options, int threads,
         LightGbmFeatureLayout layout, RawSplits raw, IDataView trainPrepared, IDataView? evalPrepared, Action<string> log, CancellationToken cancellationToken)
     {
         var stage = Stopwatch.StartNew();
@@ -107,7 +107,7 @@ public sealed partial class TrainerExecutor
 
         stage.Restart();
         var nativeText = training.NativeModelText();
-        var model = LoadPretrained(ml, options.Task, NativeLightGbmTraining.ForMlNet(nativeText, layout), options.FeatureColumn, trainPrepared);
+
         // The view whose rows are the sample's: the prepared split, or with a raw label rule the raw split minus missing labels.
         var (sample, sampleView) = valid is null ? (train, trainPrepared) : (valid, evalPrepared!);
         if (rule is not null)
@@ -127,14 +127,31 @@ public sealed partial class TrainerExecutor
 
         var expected = training.Predict(sample, rows);
         var outputs = training.OutputsPerRow;
-        var verification = Task.Run(() => Verify(ml, model, expected, outputs, rows, sample, sampleView));
-        log($"Converted to an ML.NET model in {stage.Elapsed.TotalSeconds:F2} s.");
+
+        // The booster scores the eval sample for the final metrics on another core while this one converts the model (they
+        // take about as long); the booster is freed only after both.
+        var evalScoring = valid is null || !HasScoredSample(options.Task) ? null : Task.Run(() => training.Predict(valid, valid.Rows), cancellationToken);
+        ITransformer model;
+        Task<int> verification;
+        double[]? evalScores;
+        try
+        {
+            model = LoadPretrained(ml, options.Task, NativeLightGbmTraining.ForMlNet(nativeText, layout), options.FeatureColumn, trainPrepared);
+            verification = Task.Run(() => Verify(ml, model, expected, outputs, rows, sample, sampleView));
+            log($"Converted to an ML.NET model in {stage.Elapsed.TotalSeconds:F2} s.");
+            evalScores = evalScoring is null ? null : await evalScoring.ConfigureAwait(false);
+        }
+        catch
+        {
+            await (evalScoring ?? Task.CompletedTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
 
         var perIteration = training.MetricName is { } metric ? new IterationMetrics(metric, valid!.Rows, [.. training.MetricPerIteration]) : null;
         var columns = Enumerable.Range(0, layout.Columns)
             .Select(c => new LightGbmColumn(layout.Names[c], layout.ColumnStarts[c], layout.ColumnStarts[c + 1] - layout.ColumnStarts[c], layout.IsCategorical[c], layout.Categories[c]))
             .ToList();
-        var scoredEvalSample = valid is null ? null : ScoredSample(ml, options.Task, training, valid);
+        var scoredEvalSample = evalScores is null ? null : ScoredSample(ml, options.Task, evalScores, valid!);
         return (model, new NativeTrainingRecord(nativeText, training.Iterations, training.EarlyStopping, perIteration, columns)
         {
             ScoredEvalSample = scoredEvalSample,
@@ -291,20 +308,17 @@ public sealed partial class TrainerExecutor
         static bool Differs(double expected, float actual) => Math.Abs(expected - actual) > 1e-5 + (1e-5 * Math.Abs(expected));
     }
 
-    /// <summary>
-    /// The eval sample scored by the booster, as the columns ML.NET's evaluators read (binary: label, Score, Probability,
-    /// PredictedLabel; regression: label, Score): the same values the saved model gives (checked above) without running the
-    /// model over the sample again. Null for multiclass and ranking, whose evaluators need key-typed columns: those score the
-    /// sample through the model.
-    /// </summary>
-    private static IDataView? ScoredSample(MLContext ml, TrainingTask task, NativeLightGbmTraining training, LightGbmMatrix valid)
-    {
-        if (task is not (TrainingTask.BinaryClassification or TrainingTask.Regression))
-        {
-            return null;
-        }
+    /// <summary>Whether <see cref="ScoredSample"/> serves the task (the others score the eval sample through the model).</summary>
+    private static bool HasScoredSample(TrainingTask task) => task is TrainingTask.BinaryClassification or TrainingTask.Regression;
 
-        var raw = training.Predict(valid, valid.Rows);
+    /// <summary>
+    /// The eval sample scored by the booster (<paramref name="raw"/>: its raw scores), as the columns ML.NET's evaluators read (binary: label, Score, Probability,
+    /// PredictedLabel; regression: label, Score): the same values the saved model gives (checked above) without running the
+    /// model over the sample again. Only for <see cref="HasScoredSample"/> tasks: multiclass and ranking evaluators need key-typed
+    /// columns, so those score the sample through the model.
+    /// </summary>
+    private static IDataView ScoredSample(MLContext ml, TrainingTask task, double[] raw, LightGbmMatrix valid)
+    {
         var labels = valid.Labels;
         if (task == TrainingTask.Regression)
         {

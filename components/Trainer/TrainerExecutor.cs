@@ -188,7 +188,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
                 var layout = NativeLayout(lightGbm, trainPrepared.Schema[options.FeatureColumn], trainRows, out var why);
                 if (layout is not null)
                 {
-                    (model, native) = FitNative(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label) { TrainFeatures = compiledTrain, WholeTrain = loaded.WholeTrain, EvalFeatures = compiledEval, TrainRanges = compiledTrain is null ? TrainRanges(loaded, graph, featureConversion, options, threads) : null }, trainPrepared, evalPrepared, context.Log, cancellationToken);
+                    (model, native) = await FitNativeAsync(ml, lightGbm, options, threads, layout, new RawSplits(train, eval, label) { TrainFeatures = compiledTrain, WholeTrain = loaded.WholeTrain, EvalFeatures = compiledEval, TrainRanges = compiledTrain is null ? TrainRanges(loaded, graph, featureConversion, options, threads) : null }, trainPrepared, evalPrepared, context.Log, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
