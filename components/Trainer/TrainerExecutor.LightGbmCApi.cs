@@ -85,7 +85,7 @@ public sealed partial class TrainerExecutor
 
         stage.Restart();
         var classes = trainPrepared.Schema[LabelPreparation.LabelColumn].Type is KeyDataViewType key ? (int)key.Count : 2;
-        using var training = Fit(() => NativeLightGbmTraining.Create(a, options.Task, threads, classes, layout, train, valid), a);
+        using var training = Fit(() => NativeLightGbmTraining.Create(a, options.Task, threads, classes, layout, train, valid), a, cancellationToken);
         log($"LightGBM dataset built in {stage.Elapsed.TotalSeconds:F2} s.");
         stage.Restart();
         training.Train(a.NumberOfIterations, a.EarlyStoppingRound, cancellationToken);

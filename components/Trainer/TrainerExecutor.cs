@@ -64,6 +64,9 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
 
         var threads = algorithm.ResolvedThreads;
         var ml = new MLContext(algorithm.Seed);
+
+        // A cancelled run, or a Tuner trial out of its budget, stops ML.NET's trainers within an iteration, not after the fit.
+        using var mlCancellation = MLContextCancellation.Link(ml, cancellationToken);
         var messages = new List<string>();
         ml.Log += (_, e) =>
         {
@@ -198,7 +201,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
                     // reads makes the later passes memory copies instead of IDV decoding and label mapping again.
                     var trainCached = ml.Data.Cache(trainPrepared, TrainingColumns(options));
                     var validation = lightGbm.EarlyStoppingRound > 0 && evalPrepared is not null ? ml.Data.Cache(evalPrepared, TrainingColumns(options)) : null;
-                    model = Fit(() => FitLightGbm(ml, lightGbm, options.Task, threads, trainCached, validation), algorithm);
+                    model = Fit(() => FitLightGbm(ml, lightGbm, options.Task, threads, trainCached, validation), algorithm, cancellationToken);
                 }
             }
         }
@@ -206,7 +209,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         {
             // FastTree reads its input more than once: raw examples are transformed once into memory, not on every pass.
             var fastTreeTrain = loaded.Materialized ? trainPrepared : ml.Data.Cache(trainPrepared, TrainingColumns(options));
-            model = Fit(() => FitFastTree(ml, fastTree, options.Task, threads, fastTreeTrain, fastTree.EarlyStoppingRound > 0 ? evalPrepared : null), algorithm);
+            model = Fit(() => FitFastTree(ml, fastTree, options.Task, threads, fastTreeTrain, fastTree.EarlyStoppingRound > 0 ? evalPrepared : null), algorithm, cancellationToken);
         }
         else
         {
@@ -214,7 +217,7 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             var module = UserCodeType.Create<ITrainingModule>(custom.Module!, $"{nameof(CustomTrainerOptions)}.{nameof(CustomTrainerOptions.Module)}");
             var trainingContext = new TrainingContext(options.Task, trainPrepared, evalPrepared, LabelPreparation.LabelColumn, options.FeatureColumn,
                 options.Task == TrainingTask.Ranking ? LabelPreparation.GroupColumn : null, algorithm.Seed, threads, overrides, schema);
-            model = Fit(() => (module.Build(ml, trainingContext) ?? throw new DataValidationException($"{custom.Module!.FullName}.Build returned null; return an ML.NET estimator.")).Fit(trainPrepared), algorithm);
+            model = Fit(() => (module.Build(ml, trainingContext) ?? throw new DataValidationException($"{custom.Module!.FullName}.Build returned null; return an ML.NET estimator.")).Fit(trainPrepared), algorithm, cancellationToken);
         }
 
         var trainSeconds = clock.Elapsed.TotalSeconds;
@@ -418,17 +421,25 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         return ml.Transforms.Conversion.ConvertType(feature.Name, outputKind: DataKind.Single).Fit(train);
     }
 
-    private static T Fit<T>(Func<T> fit, TrainerAlgorithm algorithm)
+    private static T Fit<T>(Func<T> fit, TrainerAlgorithm algorithm, CancellationToken cancellationToken)
     {
         try
         {
             return fit();
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && IsCancellation(e))
+        {
+            // ML.NET's cancelled context (MLContextCancellation); FastTree's parallel loops wrap it in an AggregateException.
+            throw new OperationCanceledException($"{algorithm.AlgorithmName} training was cancelled.", e, cancellationToken);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or NotSupportedException or LightGbmException)
         {
             throw new DataValidationException($"{algorithm.AlgorithmName} training failed: {e.Message}", e);
         }
     }
+
+    private static bool IsCancellation(Exception e) =>
+        e is OperationCanceledException || (e is AggregateException a && a.Flatten().InnerExceptions.All(i => i is OperationCanceledException));
 
     private static ITransformer FitLightGbm(MLContext ml, LightGbmOptions a, TrainingTask task, int threads, IDataView train, IDataView? validation)
     {

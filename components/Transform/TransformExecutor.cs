@@ -49,6 +49,9 @@ public sealed class TransformExecutor : IExecutor<TransformOptions>
         }
 
         var ml = new MLContext(options.Seed);
+
+        // A cancelled run stops the analyze pass's estimators within an iteration, not after the fit.
+        using var mlCancellation = MLContextCancellation.Link(ml, cancellationToken);
         var preprocessing = UserCodeType.Create<IPreprocessing>(preprocessingType, preprocessingOption);
         IEstimator<ITransformer> estimator;
         try

@@ -89,4 +89,45 @@ public sealed class TrialHandlerTests
         Assert.Equal(7, output.Iterations);
         Assert.InRange(output.Value, 0.8, 1);
     }
+
+    /// <summary>
+    /// ML.NET's trainers used to finish their fit after the budget ended (a million trees here: minutes); they now stop within
+    /// an iteration (<see cref="MLContextCancellation"/>). Without that, the wait below times out with another message.
+    /// </summary>
+    [Theory]
+    [InlineData("FastTree")]
+    [InlineData("MlNetLightGbm")]
+    public async Task ExecuteAsync_BudgetEndsWhileMlNetTrains_StopsTheFitAndSaysItWasStopped(string trainer)
+    {
+        Assert.True(MLContextCancellation.IsSupported);
+        using var harness = await TrainerHarness.CreateAsync(BinaryData(300, 1), BinaryData(100, 2), Schema("label", FeatureType.String));
+        var source = new ExamplesSource();
+        var transform = new Components.Transform(source.Examples, source.Schema, new TransformOptions { Preprocessing = typeof(TestPreprocessing) });
+        TrainerAlgorithm algorithm = trainer == "FastTree"
+            ? new FastTreeOptions { MinimumExampleCountPerLeaf = 5 }
+            : new LightGbmOptions { MinimumExampleCountPerLeaf = 5, Engine = LightGbmEngine.MlNetTrainer, LearningRate = 0.0001 };
+        var tuner = new Components.Tuner(transform.Outputs.TransformedExamples, transform.Outputs.TransformGraph, source.Schema, new TunerOptions
+        {
+            Trainer = new TrainerOptions { Task = TrainingTask.BinaryClassification, Algorithm = algorithm },
+            Space = [new FloatRange(trainer == "FastTree" ? "LearningRate" : "L2Regularization", 0.05, 0.3)],
+            TimeBudget = TimeSpan.FromMinutes(1),
+        });
+        var input = new TrialInput(
+            new Dictionary<string, ArtifactReference>
+            {
+                ["transformed_examples"] = ArtifactReference.Of(harness.Transformed),
+                ["transform_graph"] = ArtifactReference.Of(harness.Graph),
+                ["schema"] = ArtifactReference.Of(harness.Schema),
+            },
+            new Dictionary<string, JsonElement>(),
+            Iterations: 1_000_000,
+            Metric: "AreaUnderRocCurve",
+            Deadline: DateTimeOffset.UtcNow.AddSeconds(3));
+
+        var run = new TrialHandler(tuner).ExecuteAsync(JsonSerializer.Serialize(input, TunerJson.Options), CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => run.WaitAsync(TimeSpan.FromSeconds(90)));
+        Assert.StartsWith(TrialHandler.OutOfTime, e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("while this trial was training; it was stopped.", e.Message, StringComparison.Ordinal);
+    }
 }
