@@ -64,12 +64,7 @@ public sealed class TrialHandlerTests
             TimeBudget = TimeSpan.FromMinutes(1),
         });
         var input = new TrialInput(
-            new Dictionary<string, ArtifactReference>
-            {
-                ["transformed_examples"] = ArtifactReference.Of(harness.Transformed),
-                ["transform_graph"] = ArtifactReference.Of(harness.Graph),
-                ["schema"] = ArtifactReference.Of(harness.Schema),
-            },
+            TransformedInputs(harness),
             new Dictionary<string, JsonElement> { ["LearningRate"] = JsonSerializer.SerializeToElement(0.1), ["CategoricalSplit"] = JsonSerializer.SerializeToElement(1.0) },
             Iterations: 7,
             Metric: "AreaUnderRocCurve",
@@ -113,12 +108,7 @@ public sealed class TrialHandlerTests
             TimeBudget = TimeSpan.FromMinutes(1),
         });
         var input = new TrialInput(
-            new Dictionary<string, ArtifactReference>
-            {
-                ["transformed_examples"] = ArtifactReference.Of(harness.Transformed),
-                ["transform_graph"] = ArtifactReference.Of(harness.Graph),
-                ["schema"] = ArtifactReference.Of(harness.Schema),
-            },
+            TransformedInputs(harness),
             new Dictionary<string, JsonElement>(),
             Iterations: 1_000_000,
             Metric: "AreaUnderRocCurve",
@@ -130,4 +120,11 @@ public sealed class TrialHandlerTests
         Assert.StartsWith(TrialHandler.OutOfTime, e.Message, StringComparison.Ordinal);
         Assert.EndsWith("while this trial was training; it was stopped.", e.Message, StringComparison.Ordinal);
     }
+
+    private static Dictionary<string, ArtifactReference> TransformedInputs(TrainerHarness harness) => new()
+    {
+        ["transformed_examples"] = ArtifactReference.Of(harness.Transformed),
+        ["transform_graph"] = ArtifactReference.Of(harness.Graph),
+        ["schema"] = ArtifactReference.Of(harness.Schema),
+    };
 }
