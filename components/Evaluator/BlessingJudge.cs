@@ -5,8 +5,9 @@ namespace Pipelines.Components;
 /// <summary>
 /// Decides the blessing from the evaluated slices and the configured thresholds (TFX's model validation, DN-7 semantics):
 /// value thresholds are inclusive bounds; change thresholds compare with the baseline and are skipped without one (the first
-/// run); slice gaps compare the slices of a column; a metric that cannot be computed fails its threshold with the reason; a
-/// model is blessed only when at least one threshold is configured and none failed.
+/// run); slice gaps compare the slices of a column that have at least MinSliceSize rows; a metric that cannot be computed,
+/// or a slice with fewer than MinSliceSize rows, fails its threshold with the reason; a model is blessed only when at least
+/// one threshold is configured and none failed.
 /// </summary>
 public static class BlessingJudge
 {
@@ -105,8 +106,9 @@ public static class BlessingJudge
                     continue;
                 }
 
-                var below = t.Lower is { } l && v < l;
-                var above = t.Upper is { } u && v > u;
+                // Inclusive, up to rounding: a macro average of 0.7, 0.8 and 0.9 is 0.7999999999999999, which meets "at least 0.8".
+                var below = t.Lower is { } l && v < l - Tolerance;
+                var above = t.Upper is { } u && v > u + Tolerance;
                 var message = below ? $"{metric} on {slice.Name} = {Number(v)} is below the lower bound {Number(t.Lower!.Value)} (threshold {bounds}, inclusive)"
                     : above ? $"{metric} on {slice.Name} = {Number(v)} is above the upper bound {Number(t.Upper!.Value)} (threshold {bounds}, inclusive)"
                     : $"{metric} on {slice.Name} = {Number(v)} is within {bounds}";
@@ -274,20 +276,17 @@ public static class BlessingJudge
 
         private bool IsSmall(SliceEvaluation slice, ThresholdKind kind, string metric)
         {
-            if (slice.Name == SliceEvaluation.OverallName || slice.ExampleCount >= options.MinSliceSize)
+            if (slice.ExampleCount >= options.MinSliceSize)
             {
                 return false;
             }
 
-            if (slice.ExampleCount == 0)
-            {
-                Fail(kind, metric, slice.Name, $"{metric} on {slice.Name} cannot be checked: the slice has no labelled rows");
-                return true;
-            }
-
-            Results.Add(new ThresholdResult(kind, metric, slice.Name, ThresholdOutcome.Skipped,
-                $"{metric} on {slice.Name}: not checked, the slice has {slice.ExampleCount} rows, fewer than MinSliceSize {options.MinSliceSize}",
-                slice.Candidate.Get(metric)));
+            // Too few rows to judge: the threshold fails with the SmallSlice warning's reason, it is not passed over (a model
+            // must not be blessed on a check that was never made).
+            Fail(kind, metric, slice.Name, slice.ExampleCount == 0
+                ? $"{metric} on {slice.Name} cannot be checked: the slice has no labelled rows"
+                : $"{metric} on {slice.Name} cannot be checked: the slice has {slice.ExampleCount} labelled rows, fewer than MinSliceSize {options.MinSliceSize} (warning SmallSlice). Lower EvaluatorOptions.MinSliceSize to judge it, or set the threshold on a larger slice",
+                slice.Candidate.Get(metric));
             return true;
         }
 

@@ -7,8 +7,8 @@ public enum EvaluationWarningKind
     /// its value is null and a threshold on it fails with the warning's message.</summary>
     MetricUndefined,
 
-    /// <summary>A slice has fewer rows than <see cref="EvaluatorOptions.MinSliceSize"/>: its metrics are reported but
-    /// thresholds and slice gaps leave it out.</summary>
+    /// <summary>A slice (<c>overall</c> included) has fewer rows than <see cref="EvaluatorOptions.MinSliceSize"/>: its metrics
+    /// are reported, a value or change threshold on it fails with this reason, and slice gaps leave it out.</summary>
     SmallSlice,
 
     /// <summary>Rows without a label were left out of every metric.</summary>

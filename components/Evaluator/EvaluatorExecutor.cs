@@ -76,10 +76,10 @@ public sealed class EvaluatorExecutor : IExecutor<EvaluatorOptions>
             var candidateMetrics = SliceMetrics.Compute(candidate, slice.Rows, options.NdcgAt, slice.Name, SliceMetrics.CandidateRole, sliceWarnings, out var count);
             var baselineMetrics = baseline is null ? null
                 : SliceMetrics.Compute(baseline, slice.Rows, options.NdcgAt, slice.Name, SliceMetrics.BaselineRole, sliceWarnings, out _);
-            if (slice.Column is not null && count < options.MinSliceSize)
+            if (count < options.MinSliceSize)
             {
                 local.Add(new EvaluationWarning(EvaluationWarningKind.SmallSlice,
-                    $"Slice '{slice.Name}' has {count} labelled rows, fewer than MinSliceSize {options.MinSliceSize}: its metrics are reported but thresholds and slice gaps leave it out.",
+                    $"Slice '{slice.Name}' has {count} labelled rows, fewer than MinSliceSize {options.MinSliceSize}: its metrics are reported, a value or change threshold on it fails, and slice gaps leave it out.",
                     slice.Name));
             }
 

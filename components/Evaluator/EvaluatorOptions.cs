@@ -20,8 +20,8 @@ public sealed record EvaluatorOptions
     /// <c>column=(missing)</c>), in addition to <c>overall</c>.</summary>
     public IReadOnlyList<string> SliceColumns { get; init; } = [];
 
-    /// <summary>Slices with fewer rows get a <see cref="EvaluationWarningKind.SmallSlice"/> warning and are left out of
-    /// thresholds and slice gaps (default 10). Their metrics are still reported.</summary>
+    /// <summary>Slices with fewer rows get a <see cref="EvaluationWarningKind.SmallSlice"/> warning (default 10): their metrics
+    /// are still reported, a value or change threshold on one of them fails with that reason, and slice gaps leave them out.</summary>
     public int MinSliceSize { get; init; } = 10;
 
     /// <summary>Ranking only: the group (query) column.</summary>

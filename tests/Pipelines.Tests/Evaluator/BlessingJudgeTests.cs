@@ -169,16 +169,45 @@ public sealed class BlessingJudgeTests
         Assert.True(decision.Blessed);
     }
 
+    /// <summary>The issue: too few rows for a slice gives a named warning, and a threshold on it fails with that reason. Until
+    /// 2026-12-02 it was skipped, and a model whose only checks were on small slices was blessed with none made.</summary>
     [Fact]
-    public void Judge_ThresholdOnSmallSlice_SkippedNotFailed()
+    public void Judge_ThresholdOnSmallSlice_FailsWithTheReason()
     {
         var options = new EvaluatorOptions { SliceColumns = ["island"], Thresholds = [new MetricThreshold("Accuracy", Lower: 0.9, Slice: "island=*")] };
 
         var decision = BlessingJudge.Judge(options, Binary, [Overall(0.9), Slice("island=Biscoe", 0.95, 40), Slice("island=Torgersen", 0.2, 4)], [], null);
 
+        Assert.False(decision.Blessed);
+        Assert.Equal([ThresholdOutcome.Passed, ThresholdOutcome.Failed], decision.Results.Select(r => r.Outcome));
+        Assert.Equal(
+            "Accuracy on island=Torgersen cannot be checked: the slice has 4 labelled rows, fewer than MinSliceSize 10 (warning SmallSlice). Lower EvaluatorOptions.MinSliceSize to judge it, or set the threshold on a larger slice",
+            decision.Results[1].Message);
+    }
+
+    [Fact]
+    public void Judge_ThresholdOnSmallOverall_Fails()
+    {
+        var options = new EvaluatorOptions { Thresholds = [new MetricThreshold("AUC", Lower: 0.5)], MinSliceSize = 200 };
+
+        var decision = BlessingJudge.Judge(options, Binary, [Overall(0.9)], [], null);
+
+        Assert.False(decision.Blessed);
+        Assert.Contains("the slice has 100 labelled rows, fewer than MinSliceSize 200", Assert.Single(decision.Failures).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Recalls 0.7, 0.8 and 0.9 average to 0.7999999999999999 in doubles: that meets "at least 0.8".</summary>
+    [Fact]
+    public void Judge_ValueThreshold_InclusiveUpToRounding()
+    {
+        var macro = (0.7 + 0.8 + 0.9) / 3;
+        Assert.True(macro < 0.8);
+        var options = new EvaluatorOptions { Thresholds = [new MetricThreshold("AUC", Lower: 0.8), new MetricThreshold("Accuracy", Upper: 0.8)] };
+
+        var decision = BlessingJudge.Judge(options, Binary, [Overall(macro)], [], null);
+
         Assert.True(decision.Blessed);
-        Assert.Equal([ThresholdOutcome.Passed, ThresholdOutcome.Skipped], decision.Results.Select(r => r.Outcome));
-        Assert.Contains("fewer than MinSliceSize 10", decision.Results[1].Message, StringComparison.Ordinal);
+        Assert.Equal(2, decision.Results.Count(r => r.Outcome == ThresholdOutcome.Passed));
     }
 
     [Fact]
