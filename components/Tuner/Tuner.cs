@@ -44,6 +44,18 @@ public sealed class Tuner : Component<TunerOptions>
             problems.Add("Trials must be ≥ 1, Eta ≥ 2 and MinIterations ≥ 1.");
         }
 
+        // Checked now, not when every first-round trial has trained and none has the metric.
+        var metrics = TrainingLogMetrics.For(options.Trainer.Task);
+        if (options.Metric is { } metric && !metrics.Contains(metric, StringComparer.Ordinal))
+        {
+            problems.Add($"Metric '{metric}' is not an eval metric of the Trainer's training log for {options.Trainer.Task}: use one of {string.Join(", ", metrics)} (the training log's names, e.g. AreaUnderRocCurve for AUC).");
+        }
+
+        if (options.Trainer.TrainingLogEvalRows <= 0)
+        {
+            problems.Add($"Trainer.TrainingLogEvalRows is {options.Trainer.TrainingLogEvalRows}: the trials would compute no eval metric to compare. Leave it at its default (20,000) or set it above 0.");
+        }
+
         if (options.Trainer.Algorithm is CustomTrainerOptions)
         {
             problems.Add("A custom trainer cannot be tuned: its options are not known to the Tuner.");

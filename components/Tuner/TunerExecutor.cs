@@ -116,10 +116,12 @@ public sealed class TunerExecutor : IExecutor<TunerOptions>
             string.Join(", ", chosen.Select(kv => $"{kv.Key}={kv.Value}")) + $" after {all.Count} trials in {clock.Elapsed.TotalSeconds:0.0} s.");
     }
 
-    private static double Round(SearchDimension dimension, double value) => dimension switch
+    /// <summary>A drawn value as recorded: whole for an <see cref="IntRange"/>; six significant digits for a
+    /// <see cref="FloatRange"/> (six decimals turned a fifth of a 1e-8..10 log-scale range into 0, outside the range).</summary>
+    internal static double Round(SearchDimension dimension, double value) => dimension switch
     {
         IntRange => Math.Round(value),
-        FloatRange => Math.Round(value, 6),
+        FloatRange => double.Parse(value.ToString("G6", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
         _ => value,
     };
 
@@ -132,7 +134,6 @@ public sealed class TunerExecutor : IExecutor<TunerOptions>
             TrainingTask.Regression => "RootMeanSquaredError",
             _ => "NDCG@10",
         };
-        var lowerIsBetter = metric is "LogLoss" or "RootMeanSquaredError" or "MeanAbsoluteError";
-        return (metric, !lowerIsBetter);
+        return (metric, !TrainingLogMetrics.LowerIsBetter(metric));
     }
 }

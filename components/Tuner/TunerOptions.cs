@@ -22,12 +22,12 @@ public sealed record TunerOptions
     public int? MaxIterations { get; init; }
 
     /// <summary>The eval metric to optimise, as named in the Trainer's training log (default by task: AreaUnderRocCurve,
-    /// LogLoss, RootMeanSquaredError, NDCG@10).</summary>
+    /// LogLoss, RootMeanSquaredError, NDCG@10); checked against the task's names when the pipeline is declared.</summary>
     public string? Metric { get; init; }
 
-    /// <summary>How long tuning may take, from the Tuner's start: no trial starts after it and a running one is stopped (the C API
-    /// engine after its current iteration; ML.NET's trainers and FastTree cannot be interrupted: they finish their fit, and the
-    /// trial then stops without a result). The best
+    /// <summary>How long tuning may take, from the Tuner's start: no trial starts after it and a running one is stopped within an
+    /// iteration (the C API engine after its current one; ML.NET's trainers and FastTree through their cancelled context, see
+    /// <c>MLContextCancellation</c>). The best
     /// trial of the last round in which any finished wins; a budget that ends before any first-round trial finishes is an error
     /// saying so. The deadline is a UTC time, read by each worker's clock.</summary>
     public TimeSpan? TimeBudget { get; init; }

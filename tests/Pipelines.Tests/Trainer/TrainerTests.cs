@@ -113,6 +113,32 @@ public sealed class TrainerTests
             columns);
     }
 
+    /// <summary>The Tuner checks its metric against <see cref="TrainingLogMetrics"/> when declared: the list must be what the
+    /// training log really holds.</summary>
+    [Theory]
+    [InlineData(TrainingTask.BinaryClassification)]
+    [InlineData(TrainingTask.MulticlassClassification)]
+    [InlineData(TrainingTask.Regression)]
+    public async Task ExecuteAsync_TrainingLogEvalMetrics_AreTheNamesTheTunerChecks(TrainingTask task)
+    {
+        using var harness = task switch
+        {
+            TrainingTask.BinaryClassification => await CreateAsync(BinaryData(300, 1), BinaryData(100, 2), Schema("label", FeatureType.String)),
+            TrainingTask.MulticlassClassification => await CreateAsync(Gaussians(300, 1), Gaussians(100, 2), Schema("species", FeatureType.String)),
+            _ => await CreateAsync(RegressionData(300, 1), RegressionData(100, 2), Schema("y", FeatureType.Float)),
+        };
+
+        var (model, _) = await harness.TrainAsync(new TrainerOptions
+        {
+            Task = task,
+            Algorithm = new LightGbmOptions { NumberOfIterations = 10, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 2 },
+        });
+
+        using var trainingLog = ReadLog(model);
+        var names = trainingLog.RootElement.GetProperty("EvalMetrics").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(TrainingLogMetrics.For(task).Order(StringComparer.Ordinal), names);
+    }
+
     [Fact]
     public async Task ExecuteAsync_BinaryFastTreeWithYesNoLabel_PredictsBoolsWithHighAuc()
     {

@@ -236,4 +236,33 @@ public sealed class TunerExecutorTests
         }));
         Assert.Contains("Space is empty", ex.Message);
     }
+
+    [Theory]
+    [InlineData("AUC", 20_000, "Metric 'AUC' is not an eval metric of the Trainer's training log for BinaryClassification: use one of AreaUnderRocCurve, AreaUnderPrecisionRecallCurve, Accuracy, F1Score, LogLoss")]
+    [InlineData(null, 0, "Trainer.TrainingLogEvalRows is 0: the trials would compute no eval metric to compare.")]
+    public void Constructor_MetricNotInTheTrainingLog_RefusedAtDeclaration(string? metric, int evalRows, string expected)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Components.Tuner(null!, null!, null!, new TunerOptions
+        {
+            Trainer = new TrainerOptions { Task = TrainingTask.BinaryClassification, TrainingLogEvalRows = evalRows },
+            Space = [new FloatRange("LearningRate", 0.05, 0.3)],
+            Metric = metric,
+        }));
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Six decimals made a fifth of these draws 0, outside the range; six significant digits keep every one in it.</summary>
+    [Fact]
+    public void Round_SmallLogScaleValues_KeepSixSignificantDigitsInsideTheRange()
+    {
+        var range = new FloatRange("L2Regularization", 1e-8, 10, LogScale: true);
+        var random = new Random(3);
+
+        var drawn = Enumerable.Range(0, 10_000).Select(_ => TunerExecutor.Round(range, range.Sample(random))).ToList();
+
+        Assert.All(drawn, v => Assert.InRange(v, 1e-8, 10));
+        Assert.Equal(3.21235e-7, TunerExecutor.Round(range, 3.2123456e-7));
+        Assert.Equal(12, TunerExecutor.Round(new IntRange("NumberOfLeaves", 4, 64), 11.6));
+    }
 }
