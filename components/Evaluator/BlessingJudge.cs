@@ -136,7 +136,7 @@ public static class BlessingJudge
                 {
                     Results.Add(new ThresholdResult(ThresholdKind.Change, metric, slice.Name, ThresholdOutcome.Skipped,
                         $"{metric} on {slice.Name}: change threshold skipped, there is no baseline model (first run)",
-                        slice.Candidate.Get(metric), Upper: t.MaxAbsoluteDegradation));
+                        slice.Candidate.Get(metric), Upper: t.MaxAbsoluteDegradation, MaxRelativeDegradation: t.MaxRelativeDegradation));
                     continue;
                 }
 
@@ -144,7 +144,7 @@ public static class BlessingJudge
                 {
                     Fail(ThresholdKind.Change, metric, slice.Name,
                         $"{metric} on {slice.Name} cannot be compared with baseline model {baselineModelId}: {baselineProblem}",
-                        slice.Candidate.Get(metric), upper: t.MaxAbsoluteDegradation);
+                        slice.Candidate.Get(metric), upper: t.MaxAbsoluteDegradation, maxRelative: t.MaxRelativeDegradation);
                     continue;
                 }
 
@@ -162,7 +162,7 @@ public static class BlessingJudge
                         : Reason(metric, slice, SliceMetrics.BaselineRole);
                     Fail(ThresholdKind.Change, metric, slice.Name,
                         $"{metric} on {slice.Name} cannot be compared with baseline model {baselineModelId}: {reason}",
-                        candidate, upper: t.MaxAbsoluteDegradation, baseline: baseline);
+                        candidate, upper: t.MaxAbsoluteDegradation, baseline: baseline, maxRelative: t.MaxRelativeDegradation);
                     continue;
                 }
 
@@ -176,7 +176,7 @@ public static class BlessingJudge
                     : $"{change}, within the allowed {allowed}";
                 Results.Add(new ThresholdResult(ThresholdKind.Change, metric, slice.Name,
                     absoluteFails || relativeFails ? ThresholdOutcome.Failed : ThresholdOutcome.Passed,
-                    message, c, Upper: t.MaxAbsoluteDegradation ?? t.MaxRelativeDegradation, BaselineValue: b));
+                    message, c, Upper: t.MaxAbsoluteDegradation, BaselineValue: b, MaxRelativeDegradation: t.MaxRelativeDegradation));
             }
         }
 
@@ -325,7 +325,8 @@ public static class BlessingJudge
         private string NotComputed(string metric) =>
             $"metric '{metric}' is not computed for task {task} (available: {string.Join(", ", MetricNames.For(task, options.NdcgAt))}{(task == EvaluationTask.MulticlassClassification ? ", Accuracy, Precision[class], Recall[class]" : "")})";
 
-        private void Fail(ThresholdKind kind, string metric, string slice, string message, double? value = null, double? lower = null, double? upper = null, double? baseline = null) =>
-            Results.Add(new ThresholdResult(kind, metric, slice, ThresholdOutcome.Failed, message, value, lower, upper, baseline));
+        private void Fail(ThresholdKind kind, string metric, string slice, string message, double? value = null, double? lower = null, double? upper = null,
+            double? baseline = null, double? maxRelative = null) =>
+            Results.Add(new ThresholdResult(kind, metric, slice, ThresholdOutcome.Failed, message, value, lower, upper, baseline, maxRelative));
     }
 }

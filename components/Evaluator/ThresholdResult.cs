@@ -22,7 +22,8 @@ public enum ThresholdOutcome
     /// <summary>Out of bounds, or the metric could not be computed: blocks the blessing.</summary>
     Failed,
 
-    /// <summary>Not applicable (no baseline on a first run, a slice below the minimum size): does not block.</summary>
+    /// <summary>Not applicable (a change threshold without a baseline on a first run; a slice gap with fewer than two slices of
+    /// the minimum size): does not block.</summary>
     Skipped,
 }
 
@@ -34,8 +35,10 @@ public enum ThresholdOutcome
 /// <param name="Message">The judgement spelled out: metric, slice, value, bound, baseline value where relevant, reason.</param>
 /// <param name="Value">The candidate's value (the gap, for slice gaps), when defined.</param>
 /// <param name="Lower">The lower bound, when any.</param>
-/// <param name="Upper">The upper bound (the maximum degradation or gap), when any.</param>
+/// <param name="Upper">The upper bound (the maximum absolute degradation, or the maximum gap), when any.</param>
 /// <param name="BaselineValue">The baseline's value, for change thresholds.</param>
+/// <param name="MaxRelativeDegradation">A change threshold's relative bound (0.02 = 2 % of the baseline), when any: kept apart
+/// from <paramref name="Upper"/>, which is absolute.</param>
 public sealed record ThresholdResult(
     ThresholdKind Kind,
     string Metric,
@@ -45,4 +48,5 @@ public sealed record ThresholdResult(
     double? Value = null,
     double? Lower = null,
     double? Upper = null,
-    double? BaselineValue = null);
+    double? BaselineValue = null,
+    double? MaxRelativeDegradation = null);

@@ -85,6 +85,9 @@ public sealed class BlessingJudgeTests
         Assert.Equal(blessed, decision.Blessed);
         var result = Assert.Single(decision.Results);
         Assert.Equal((candidate, baseline), (result.Value!.Value, result.BaselineValue!.Value));
+
+        // The bounds keep their units apart: Upper is absolute, the relative bound has its own field.
+        Assert.Equal((maxAbsolute, maxRelative), (result.Upper, result.MaxRelativeDegradation));
     }
 
     [Theory]
