@@ -121,7 +121,8 @@ public sealed class TunerExecutor : IExecutor<TunerOptions>
     internal static double Round(SearchDimension dimension, double value) => dimension switch
     {
         IntRange => Math.Round(value),
-        FloatRange => double.Parse(value.ToString("G6", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+        // Clamped: rounding a draw next to a bound of more than six digits could cross it.
+        FloatRange f => Math.Clamp(double.Parse(value.ToString("G6", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), f.Min, f.Max),
         _ => value,
     };
 

@@ -264,5 +264,6 @@ public sealed class TunerExecutorTests
         Assert.All(drawn, v => Assert.InRange(v, 1e-8, 10));
         Assert.Equal(3.21235e-7, TunerExecutor.Round(range, 3.2123456e-7));
         Assert.Equal(12, TunerExecutor.Round(new IntRange("NumberOfLeaves", 4, 64), 11.6));
+        Assert.Equal(0.1234567, TunerExecutor.Round(new FloatRange("LearningRate", 0.01, 0.1234567), 0.12345669));
     }
 }
