@@ -92,7 +92,7 @@ public static class BlessingJudge
 
             foreach (var slice in targets)
             {
-                if (IsSmall(slice, ThresholdKind.Value, metric))
+                if (IsSmall(slice, ThresholdKind.Value, metric, IsWildcard(t.Slice), targets, lower: t.Lower, upper: t.Upper))
                 {
                     continue;
                 }
@@ -148,7 +148,7 @@ public static class BlessingJudge
                     continue;
                 }
 
-                if (IsSmall(slice, ThresholdKind.Change, metric))
+                if (IsSmall(slice, ThresholdKind.Change, metric, IsWildcard(t.Slice), targets, upper: t.MaxAbsoluteDegradation, maxRelative: t.MaxRelativeDegradation))
                 {
                     continue;
                 }
@@ -274,21 +274,38 @@ public static class BlessingJudge
             return true;
         }
 
-        private bool IsSmall(SliceEvaluation slice, ThresholdKind kind, string metric)
+        /// <summary>
+        /// Whether the slice has too few rows to judge. On <c>overall</c> or a named slice the threshold then fails with the
+        /// SmallSlice warning's reason: a model is not blessed on a check that was never made. Of a <c>column=*</c> threshold's
+        /// slices the small ones are left out with a note (one rare value would otherwise block every blessing), unless none
+        /// of the column's slices is large enough: then the threshold fails on each.
+        /// </summary>
+        private bool IsSmall(SliceEvaluation slice, ThresholdKind kind, string metric, bool wildcard, IReadOnlyList<SliceEvaluation> targets,
+            double? lower = null, double? upper = null, double? maxRelative = null)
         {
             if (slice.ExampleCount >= options.MinSliceSize)
             {
                 return false;
             }
 
-            // Too few rows to judge: the threshold fails with the SmallSlice warning's reason, it is not passed over (a model
-            // must not be blessed on a check that was never made).
-            Fail(kind, metric, slice.Name, slice.ExampleCount == 0
-                ? $"{metric} on {slice.Name} cannot be checked: the slice has no labelled rows"
-                : $"{metric} on {slice.Name} cannot be checked: the slice has {slice.ExampleCount} labelled rows, fewer than MinSliceSize {options.MinSliceSize} (warning SmallSlice). Lower EvaluatorOptions.MinSliceSize to judge it, or set the threshold on a larger slice",
-                slice.Candidate.Get(metric));
+            var rows = slice.ExampleCount == 0 ? "no labelled rows" : $"{slice.ExampleCount} labelled rows, fewer than MinSliceSize {options.MinSliceSize} (warning SmallSlice)";
+            if (wildcard && targets.Any(s => s.ExampleCount >= options.MinSliceSize))
+            {
+                Results.Add(new ThresholdResult(kind, metric, slice.Name, ThresholdOutcome.Skipped,
+                    $"{metric} on {slice.Name}: left out of the '{slice.Column}=*' threshold, the slice has {rows}",
+                    slice.Candidate.Get(metric), lower, upper, MaxRelativeDegradation: maxRelative));
+                return true;
+            }
+
+            var fix = wildcard
+                ? $"no slice of '{slice.Column}' has {options.MinSliceSize} rows; lower EvaluatorOptions.MinSliceSize to judge them"
+                : "lower EvaluatorOptions.MinSliceSize to judge it, or set the threshold on a larger slice";
+            Fail(kind, metric, slice.Name, $"{metric} on {slice.Name} cannot be checked: the slice has {rows}. {char.ToUpperInvariant(fix[0])}{fix[1..]}",
+                slice.Candidate.Get(metric), lower, upper, maxRelative: maxRelative);
             return true;
         }
+
+        private static bool IsWildcard(string? slice) => slice is not null && slice.EndsWith("=*", StringComparison.Ordinal);
 
         private string Reason(string metric, SliceEvaluation slice, string role)
         {

@@ -141,9 +141,12 @@ public sealed record EvaluationResult(
         var small = Warnings.Count(w => w.Kind == EvaluationWarningKind.SmallSlice);
         if (small > 0)
         {
-            var slicesChecked = Blessing.Results.Any(r => r.Kind == ThresholdKind.SliceGap || !string.Equals(r.Slice, "overall", StringComparison.Ordinal));
-            text.AppendLine(CultureInfo.InvariantCulture, $"  warning SmallSlice: {small} slice(s) below the minimum size ({(slicesChecked
-                ? "the thresholds on slices skip them"
+            var overallSmall = Warnings.Any(w => w.Kind == EvaluationWarningKind.SmallSlice && w.Slice == SliceEvaluation.OverallName);
+            var slicesChecked = Blessing.Results.Any(r => r.Kind == ThresholdKind.SliceGap || !string.Equals(r.Slice, SliceEvaluation.OverallName, StringComparison.Ordinal));
+            text.AppendLine(CultureInfo.InvariantCulture, $"  warning SmallSlice: {small} slice(s) below the minimum size ({(overallSmall
+                ? "'overall' among them: a threshold on it fails"
+                : slicesChecked
+                ? "a threshold naming one fails; 'column=*' thresholds and slice gaps leave them out"
                 : "only reported: no threshold here is set on slices, so the blessing checks 'overall' alone")})");
         }
 

@@ -8,7 +8,8 @@ public enum EvaluationWarningKind
     MetricUndefined,
 
     /// <summary>A slice (<c>overall</c> included) has fewer rows than <see cref="EvaluatorOptions.MinSliceSize"/>: its metrics
-    /// are reported, a value or change threshold on it fails with this reason, and slice gaps leave it out.</summary>
+    /// are reported, a threshold naming it (or <c>overall</c>) fails with this reason, and <c>column=*</c> thresholds and slice
+    /// gaps leave it out (a <c>column=*</c> threshold fails when none of the column's slices is large enough).</summary>
     SmallSlice,
 
     /// <summary>Rows without a label were left out of every metric.</summary>

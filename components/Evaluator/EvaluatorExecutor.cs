@@ -79,7 +79,7 @@ public sealed class EvaluatorExecutor : IExecutor<EvaluatorOptions>
             if (count < options.MinSliceSize)
             {
                 local.Add(new EvaluationWarning(EvaluationWarningKind.SmallSlice,
-                    $"Slice '{slice.Name}' has {count} labelled rows, fewer than MinSliceSize {options.MinSliceSize}: its metrics are reported, a value or change threshold on it fails, and slice gaps leave it out.",
+                    $"Slice '{slice.Name}' has {count} labelled rows, fewer than MinSliceSize {options.MinSliceSize}: its metrics are reported, a threshold naming it fails, and 'column=*' thresholds and slice gaps leave it out.",
                     slice.Name));
             }
 

@@ -21,7 +21,8 @@ public sealed record EvaluatorOptions
     public IReadOnlyList<string> SliceColumns { get; init; } = [];
 
     /// <summary>Slices with fewer rows get a <see cref="EvaluationWarningKind.SmallSlice"/> warning (default 10): their metrics
-    /// are still reported, a value or change threshold on one of them fails with that reason, and slice gaps leave them out.</summary>
+    /// are still reported, a threshold naming one of them (or <c>overall</c>) fails with that reason, and <c>column=*</c>
+    /// thresholds and slice gaps leave them out.</summary>
     public int MinSliceSize { get; init; } = 10;
 
     /// <summary>Ranking only: the group (query) column.</summary>

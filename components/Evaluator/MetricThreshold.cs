@@ -10,6 +10,7 @@ namespace Pipelines.Components;
 /// <param name="Lower">Inclusive lower bound, or null.</param>
 /// <param name="Upper">Inclusive upper bound, or null.</param>
 /// <param name="Slice">Where it applies: null = overall; <c>"island=Biscoe"</c> = that slice; <c>"island=*"</c> = every slice
-/// of that column (each judged on its own). On a slice smaller than <see cref="EvaluatorOptions.MinSliceSize"/>, or a named
-/// slice with no rows, the threshold fails with that reason.</param>
+/// of that column (each judged on its own). On <c>overall</c> or a named slice smaller than
+/// <see cref="EvaluatorOptions.MinSliceSize"/> (or without rows) the threshold fails with that reason; a <c>column=*</c>
+/// threshold leaves its small slices out, and fails when none is large enough.</param>
 public sealed record MetricThreshold(string Metric, double? Lower = null, double? Upper = null, string? Slice = null);

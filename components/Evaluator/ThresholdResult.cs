@@ -22,8 +22,8 @@ public enum ThresholdOutcome
     /// <summary>Out of bounds, or the metric could not be computed: blocks the blessing.</summary>
     Failed,
 
-    /// <summary>Not applicable (a change threshold without a baseline on a first run; a slice gap with fewer than two slices of
-    /// the minimum size): does not block.</summary>
+    /// <summary>Not applicable (a change threshold without a baseline on a first run; a small slice of a <c>column=*</c>
+    /// threshold whose column has larger ones; a slice gap with fewer than two slices of the minimum size): does not block.</summary>
     Skipped,
 }
 

@@ -427,9 +427,11 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         {
             return fit();
         }
-        catch (Exception e) when (cancellationToken.IsCancellationRequested && IsCancellation(e))
+        catch (Exception e) when (cancellationToken.IsCancellationRequested)
         {
-            // ML.NET's cancelled context (MLContextCancellation); FastTree's parallel loops wrap it in an AggregateException.
+            // ML.NET's cancelled context (MLContextCancellation) throws from wherever the fit was: an OperationCanceledException,
+            // FastTree's parallel loops wrap it in an AggregateException, other code may wrap it again. The node was cancelled:
+            // say so (a worker shutting down then gives the node back) rather than report a training failure.
             throw new OperationCanceledException($"{algorithm.AlgorithmName} training was cancelled.", e, cancellationToken);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or NotSupportedException or LightGbmException)
@@ -437,9 +439,6 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             throw new DataValidationException($"{algorithm.AlgorithmName} training failed: {e.Message}", e);
         }
     }
-
-    private static bool IsCancellation(Exception e) =>
-        e is OperationCanceledException || (e is AggregateException a && a.Flatten().InnerExceptions.All(i => i is OperationCanceledException));
 
     private static ITransformer FitLightGbm(MLContext ml, LightGbmOptions a, TrainingTask task, int threads, IDataView train, IDataView? validation)
     {

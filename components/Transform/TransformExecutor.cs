@@ -76,6 +76,11 @@ public sealed class TransformExecutor : IExecutor<TransformOptions>
             // Checks the columns every step reads now (Concatenate, for one, only checks when transforming).
             transformer.GetOutputSchema(analyzeView.Schema);
         }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested)
+        {
+            // The cancelled context (MLContextCancellation) throws from inside the fit, maybe wrapped: the node was cancelled.
+            throw new OperationCanceledException("The analyze pass was cancelled.", e, cancellationToken);
+        }
         catch (Exception e) when (IsUserCodeError(e))
         {
             throw new DataValidationException(

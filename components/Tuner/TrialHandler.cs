@@ -56,7 +56,7 @@ internal sealed class TrialHandler : ISubtaskHandler
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested && trial.Deadline is not null)
             {
-                throw new TimeoutException($"{OutOfTime}: it ended at {trial.Deadline:u}, while this trial was training; it was stopped.");
+                throw new TimeoutException($"{OutOfTime}: it ended at {trial.Deadline:u}, while this trial was running; it was stopped.");
             }
 
             var log = JsonSerializer.Deserialize<TrainingLog>(
@@ -64,8 +64,11 @@ internal sealed class TrialHandler : ISubtaskHandler
                 ?? throw new InvalidDataException("Empty training log.");
             if (!log.EvalMetrics.TryGetValue(trial.Metric, out var value))
             {
-                throw new DataValidationException(
-                    $"Tuner metric '{trial.Metric}' is not among the Trainer's eval metrics ({string.Join(", ", log.EvalMetrics.Keys)}); set TunerOptions.Metric to one of them.");
+                // The name was checked when the pipeline was declared: the metric was undefined on this trial's eval sample
+                // (e.g. F1 when this model predicts no positive row), and the training log says why.
+                throw new DataValidationException(TrainingLogMetrics.For(options.Task).Contains(trial.Metric, StringComparer.Ordinal)
+                    ? $"Tuner metric '{trial.Metric}' could not be computed for this trial on the eval sample: {(log.Warnings.Count > 0 ? string.Join(" ", log.Warnings) : "the training log gives no reason")}"
+                    : $"Tuner metric '{trial.Metric}' is not among the Trainer's eval metrics ({string.Join(", ", log.EvalMetrics.Keys)}); set TunerOptions.Metric to one of them.");
             }
 
             return JsonSerializer.Serialize(new TrialOutput(value, log.Iterations), TunerJson.Options);

@@ -51,7 +51,7 @@ public sealed class Tuner : Component<TunerOptions>
             problems.Add($"Metric '{metric}' is not an eval metric of the Trainer's training log for {options.Trainer.Task}: use one of {string.Join(", ", metrics)} (the training log's names, e.g. AreaUnderRocCurve for AUC).");
         }
 
-        if (options.Trainer.TrainingLogEvalRows <= 0)
+        if (options.Trainer.TrainingLogEvalRows == 0)
         {
             problems.Add($"Trainer.TrainingLogEvalRows is {options.Trainer.TrainingLogEvalRows}: the trials would compute no eval metric to compare. Leave it at its default (20,000) or set it above 0.");
         }

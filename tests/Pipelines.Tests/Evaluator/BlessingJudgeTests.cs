@@ -175,16 +175,40 @@ public sealed class BlessingJudgeTests
     /// <summary>The issue: too few rows for a slice gives a named warning, and a threshold on it fails with that reason. Until
     /// 2026-12-02 it was skipped, and a model whose only checks were on small slices was blessed with none made.</summary>
     [Fact]
-    public void Judge_ThresholdOnSmallSlice_FailsWithTheReason()
+    public void Judge_ThresholdNamingASmallSlice_FailsWithTheReason()
     {
-        var options = new EvaluatorOptions { SliceColumns = ["island"], Thresholds = [new MetricThreshold("Accuracy", Lower: 0.9, Slice: "island=*")] };
+        var options = new EvaluatorOptions
+        {
+            SliceColumns = ["island"],
+            Thresholds = [new MetricThreshold("Accuracy", Lower: 0.9, Slice: "island=Torgersen")],
+        };
 
         var decision = BlessingJudge.Judge(options, Binary, [Overall(0.9), Slice("island=Biscoe", 0.95, 40), Slice("island=Torgersen", 0.2, 4)], [], null);
 
         Assert.False(decision.Blessed);
-        Assert.Equal([ThresholdOutcome.Passed, ThresholdOutcome.Failed], decision.Results.Select(r => r.Outcome));
+        var failure = Assert.Single(decision.Failures);
         Assert.Equal(
             "Accuracy on island=Torgersen cannot be checked: the slice has 4 labelled rows, fewer than MinSliceSize 10 (warning SmallSlice). Lower EvaluatorOptions.MinSliceSize to judge it, or set the threshold on a larger slice",
+            failure.Message);
+        Assert.Equal(0.9, failure.Lower);
+    }
+
+    /// <summary>Of a column=* threshold, small slices are left out (one rare value must not block every blessing), but only
+    /// while the column has a slice large enough to judge; with none the threshold fails.</summary>
+    [Theory]
+    [InlineData(40, true)]
+    [InlineData(5, false)]
+    public void Judge_WildcardThresholdWithSmallSlices_LeavesThemOutUnlessNoSliceIsLargeEnough(long biscoeRows, bool blessed)
+    {
+        var options = new EvaluatorOptions { SliceColumns = ["island"], Thresholds = [new MetricThreshold("Accuracy", Lower: 0.9, Slice: "island=*")] };
+
+        var decision = BlessingJudge.Judge(options, Binary, [Overall(0.9), Slice("island=Biscoe", 0.95, biscoeRows), Slice("island=Torgersen", 0.2, 4)], [], null);
+
+        Assert.Equal(blessed, decision.Blessed);
+        Assert.Equal(blessed ? [ThresholdOutcome.Passed, ThresholdOutcome.Skipped] : [ThresholdOutcome.Failed, ThresholdOutcome.Failed], decision.Results.Select(r => r.Outcome));
+        Assert.Equal(blessed
+                ? "Accuracy on island=Torgersen: left out of the 'island=*' threshold, the slice has 4 labelled rows, fewer than MinSliceSize 10 (warning SmallSlice)"
+                : "Accuracy on island=Torgersen cannot be checked: the slice has 4 labelled rows, fewer than MinSliceSize 10 (warning SmallSlice). No slice of 'island' has 10 rows; lower EvaluatorOptions.MinSliceSize to judge them",
             decision.Results[1].Message);
     }
 
@@ -205,9 +229,10 @@ public sealed class BlessingJudgeTests
     {
         var macro = (0.7 + 0.8 + 0.9) / 3;
         Assert.True(macro < 0.8);
-        var options = new EvaluatorOptions { Thresholds = [new MetricThreshold("AUC", Lower: 0.8), new MetricThreshold("Accuracy", Upper: 0.8)] };
+        var options = new EvaluatorOptions { Thresholds = [new MetricThreshold("AUC", Lower: 0.8), new MetricThreshold("LogLoss", Upper: 0.3)] };
 
-        var decision = BlessingJudge.Judge(options, Binary, [Overall(macro)], [], null);
+        // LogLoss 0.3 + 1e-12 (a value a sum of logs can give) meets "at most 0.3" the same way.
+        var decision = BlessingJudge.Judge(options, Binary, [Overall(macro, logLoss: 0.3 + 1e-12)], [], null);
 
         Assert.True(decision.Blessed);
         Assert.Equal(2, decision.Results.Count(r => r.Outcome == ThresholdOutcome.Passed));

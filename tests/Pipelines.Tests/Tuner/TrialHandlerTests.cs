@@ -118,7 +118,7 @@ public sealed class TrialHandlerTests
 
         var e = await Assert.ThrowsAsync<TimeoutException>(() => run.WaitAsync(TimeSpan.FromSeconds(90)));
         Assert.StartsWith(TrialHandler.OutOfTime, e.Message, StringComparison.Ordinal);
-        Assert.EndsWith("while this trial was training; it was stopped.", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("while this trial was running; it was stopped.", e.Message, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, ArtifactReference> TransformedInputs(TrainerHarness harness) => new()

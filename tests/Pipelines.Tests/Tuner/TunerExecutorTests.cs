@@ -74,7 +74,7 @@ public sealed class TunerExecutorTests
             using var doc = JsonDocument.Parse(input);
             Assert.True(doc.RootElement.TryGetProperty("deadline", out var deadline) && deadline.ValueKind == JsonValueKind.String, "a budget gives each trial its deadline");
             return doc.RootElement.GetProperty("iterations").GetInt32() >= iterations
-                ? throw new TimeoutException($"{TrialHandler.OutOfTime}: it ended at {deadline.GetString()}, while this trial was training; it was stopped.")
+                ? throw new TimeoutException($"{TrialHandler.OutOfTime}: it ended at {deadline.GetString()}, while this trial was running; it was stopped.")
                 : _inner.ExecuteAsync(input, cancellationToken);
         }
     }
@@ -116,7 +116,7 @@ public sealed class TunerExecutorTests
             }
 
             return Interlocked.Increment(ref _late) % 2 == 0
-                ? throw new TimeoutException($"{TrialHandler.OutOfTime}: it ended, while this trial was training; it was stopped.")
+                ? throw new TimeoutException($"{TrialHandler.OutOfTime}: it ended, while this trial was running; it was stopped.")
                 : throw new InvalidDataException("a worker's disk is full");
         }
     }
