@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Pipelines.Tests.Execution;
 
+[Collection(MemoryMappingCollection.Name)]
 public sealed class TransparentHugePagesTests
 {
     [Fact]
@@ -20,8 +21,9 @@ public sealed class TransparentHugePagesTests
 
         Assert.True(advised >= 1L << 30, $"advised {advised} bytes: {why}");
 
-        // Tests run in parallel: a GC on another thread may decommit (remap, without the advice) the memory the array gets
-        // between the advice and the allocation, so the advice is renewed and tried a few times (never advised: never eligible).
+        // The test runs alone (MemoryMappingCollection), but a background GC may still decommit (remap, without the advice) the
+        // memory the array gets between the advice and the allocation, so the advice is renewed and tried a few times (never
+        // advised: never eligible).
         var eligible = new List<string?>();
         for (var attempt = 0; attempt < 5 && !eligible.Contains("1"); attempt++)
         {
