@@ -446,7 +446,9 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
         {
             case TrainingTask.BinaryClassification:
             {
-                var o = Configure(new LightGbmBinaryTrainer.Options { UnbalancedSets = a.UnbalancedSets }, a, threads);
+                // Native LightGBM's sigmoid (1; ML.NET's default is 0.5), as the C API engine trains: the engine Auto picks must not
+                // change the objective.
+                var o = Configure(new LightGbmBinaryTrainer.Options { UnbalancedSets = a.UnbalancedSets, Sigmoid = 1 }, a, threads);
                 var t = ml.BinaryClassification.Trainers.LightGbm(o);
                 return validation is null ? t.Fit(train) : t.Fit(train, validation);
             }
@@ -469,6 +471,9 @@ public sealed partial class TrainerExecutor : IExecutor<TrainerOptions>
             {
                 var o = Configure(new LightGbmRankingTrainer.Options(), a, threads);
                 o.RowGroupColumnName = LabelPreparation.GroupColumn;
+
+                // Native LightGBM's label gains (2^l - 1: 0, 1, 3, 7, ...; ML.NET's default is 0, 3, 7, 15, ...), as the C API engine.
+                o.CustomGains = [.. Enumerable.Range(0, 31).Select(l => (1 << l) - 1)];
                 var t = ml.Ranking.Trainers.LightGbm(o);
                 return validation is null ? t.Fit(train) : t.Fit(train, validation);
             }
