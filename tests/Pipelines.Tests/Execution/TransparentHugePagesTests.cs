@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Pipelines.Tests.Execution;
 
-[Collection(MemoryMappingCollection.Name)]
+[Collection(RunsAloneCollection.Name)]
 public sealed class TransparentHugePagesTests
 {
     [Fact]
@@ -21,7 +21,7 @@ public sealed class TransparentHugePagesTests
 
         Assert.True(advised >= 1L << 30, $"advised {advised} bytes: {why}");
 
-        // The test runs alone (MemoryMappingCollection), but a background GC may still decommit (remap, without the advice) the
+        // The test runs alone (RunsAloneCollection), but a background GC may still decommit (remap, without the advice) the
         // memory the array gets between the advice and the allocation, so the advice is renewed and tried a few times (never
         // advised: never eligible).
         var eligible = new List<string?>();

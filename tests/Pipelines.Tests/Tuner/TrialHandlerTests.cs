@@ -8,6 +8,7 @@ using static Pipelines.Tests.Transform.ModelingTestData;
 
 namespace Pipelines.Tests.Tuner;
 
+[Collection(RunsAloneCollection.Name)]
 public sealed class TrialHandlerTests
 {
     [Fact]
@@ -114,7 +115,8 @@ public sealed class TrialHandlerTests
             Metric: "AreaUnderRocCurve",
             Deadline: DateTimeOffset.UtcNow.AddSeconds(3));
 
-        var run = new TrialHandler(tuner).ExecuteAsync(JsonSerializer.Serialize(input, TunerJson.Options), CancellationToken.None);
+        // On its own thread: the fit may run synchronously inside ExecuteAsync.
+        var run = Task.Run(() => new TrialHandler(tuner).ExecuteAsync(JsonSerializer.Serialize(input, TunerJson.Options), CancellationToken.None));
 
         var e = await Assert.ThrowsAsync<TimeoutException>(() => run.WaitAsync(TimeSpan.FromSeconds(90)));
         Assert.StartsWith(TrialHandler.OutOfTime, e.Message, StringComparison.Ordinal);
