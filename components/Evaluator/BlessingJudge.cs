@@ -298,9 +298,9 @@ public static class BlessingJudge
             }
 
             var fix = wildcard
-                ? $"no slice of '{slice.Column}' has {options.MinSliceSize} rows; lower EvaluatorOptions.MinSliceSize to judge them"
-                : "lower EvaluatorOptions.MinSliceSize to judge it, or set the threshold on a larger slice";
-            Fail(kind, metric, slice.Name, $"{metric} on {slice.Name} cannot be checked: the slice has {rows}. {char.ToUpperInvariant(fix[0])}{fix[1..]}",
+                ? $"No slice of '{slice.Column}' has {options.MinSliceSize} rows; lower EvaluatorOptions.MinSliceSize to judge them"
+                : "Lower EvaluatorOptions.MinSliceSize to judge it, or set the threshold on a larger slice";
+            Fail(kind, metric, slice.Name, $"{metric} on {slice.Name} cannot be checked: the slice has {rows}. {fix}",
                 slice.Candidate.Get(metric), lower, upper, maxRelative: maxRelative);
             return true;
         }
