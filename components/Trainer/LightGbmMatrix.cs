@@ -194,9 +194,10 @@ internal sealed class LightGbmMatrix
         var count = rawLabels.Length;
         var columns = layout.Columns;
 
-        // Labels first (cheap): a row's place in the matrix is its rank among the rows with a label. Rows past the last one
-        // kept are not read.
+        // Labels first (cheap), in one pass: a row's place in the matrix is its rank among the rows with a label. Rows past the
+        // last one kept are not read.
         var labels = new float[count];
+        var firstPlace = new int[((count + rangeRows - 1) / rangeRows) + 1];
         var kept = 0;
         for (var r = 0; r < count; r++)
         {
@@ -204,6 +205,11 @@ internal sealed class LightGbmMatrix
             {
                 count = r;
                 break;
+            }
+
+            if (r % rangeRows == 0)
+            {
+                firstPlace[r / rangeRows] = kept;
             }
 
             var label = rawLabel.Label(rawLabels[r]);
@@ -220,15 +226,8 @@ internal sealed class LightGbmMatrix
 
         var values = GC.AllocateUninitializedArray<float>(kept * columns);
         var ranges = (count + rangeRows - 1) / rangeRows;
-        var firstPlace = new int[ranges + 1];
-        for (int i = 0, r = 0, place = 0; i < ranges; i++)
-        {
-            firstPlace[i] = place;
-            for (var end = Math.Min(count, r + rangeRows); r < end; r++)
-            {
-                place += float.IsNaN(rawLabel.Label(rawLabels[r])) ? 0 : 1;
-            }
-        }
+        firstPlace[ranges] = kept;
+        var plan = LightGbmColumnPlan.For(featurizer, layout);
 
         Parallel.For(
             0,
@@ -241,6 +240,15 @@ internal sealed class LightGbmMatrix
                 var end = Math.Min(count, first + rangeRows);
                 var (reader, offset) = state.Open(first, end - first);
                 var place = firstPlace[i];
+                if (plan is not null && firstPlace[i + 1] - place == end - first)
+                {
+                    // Every row of the range has a label: its rows are consecutive in the matrix, read a block at a time.
+                    var scratch = state.Scratch;
+                    plan.Read(reader, offset, end - first, values.AsSpan(place * columns, (end - first) * columns), ref scratch);
+                    state.Scratch = scratch;
+                    return state;
+                }
+
                 for (var r = first; r < end; r++)
                 {
                     if (float.IsNaN(rawLabel.Label(rawLabels[r])))
@@ -331,6 +339,9 @@ internal sealed class LightGbmMatrix
         public int[] Slots { get; } = new int[featurizer.MaxEntries];
 
         public float[] Values { get; } = new float[featurizer.MaxEntries];
+
+        /// <summary><see cref="LightGbmColumnPlan.Read"/>'s scratch, kept for the thread's next range.</summary>
+        public float[] Scratch { get; set; } = [];
 
         /// <summary>The reader of rows <paramref name="firstRow"/>.. (<paramref name="rows"/> of them) and the index of the first in it.</summary>
         public abstract (FeatureRowReader Reader, int Offset) Open(int firstRow, int rows);

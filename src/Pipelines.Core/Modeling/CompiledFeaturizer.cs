@@ -47,6 +47,9 @@ public sealed class CompiledFeaturizer
 
     internal IReadOnlyList<FeaturePart> Parts => _parts;
 
+    /// <summary>The vector's blocks in slot order; <see cref="FeatureRowReader.ReadBlock"/> reads one for many rows at once.</summary>
+    public IReadOnlyList<FeatureBlock> Blocks => [.. _parts.Select(p => new FeatureBlock(p.Slot, p is OneHotPart o ? o.Terms.Count : 1, p is OneHotPart))];
+
     /// <summary>The raw columns the feature vector is computed from (what a table must hold for <see cref="TryBind"/>).</summary>
     public IReadOnlyList<string> InputColumns => [.. _parts.Select(p => p.Column).Distinct()];
 

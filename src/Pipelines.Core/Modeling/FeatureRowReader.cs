@@ -10,6 +10,12 @@ public sealed class FeatureRowReader
     private double[]? _dateColumn;
     private int _dateRow = -1;
 
+    // ReadBlock's date parts: all four fields of one column's rows, computed once for the four blocks that read them.
+    private readonly float[][] _dateFields = [[], [], [], []];
+    private double[]? _dateFieldsColumn;
+    private int _dateFieldsFirst = -1;
+    private int _dateFieldsRows = -1;
+
     internal FeatureRowReader(BoundPart[] parts) => _parts = parts;
 
     /// <summary>
@@ -47,11 +53,89 @@ public sealed class FeatureRowReader
         return n;
     }
 
+    /// <summary>
+    /// Writes block <paramref name="block"/> (of <see cref="CompiledFeaturizer.Blocks"/>) of rows <paramref name="firstRow"/>..
+    /// (<paramref name="rows"/> of them), one value per row, row i's at <c>destination[i * stride]</c>: a number or date part's
+    /// value (NaN when missing), or a one-hot block's hot slot counted from the block's first (−1 when none is hot). A block at
+    /// a time, without <see cref="Read"/>'s dispatch over the parts for every row: the same values, several times faster.
+    /// </summary>
+    public void ReadBlock(int block, int firstRow, int rows, Span<float> destination, int stride)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
+        if (rows == 0)
+        {
+            return;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, (long)(rows - 1) * stride + 1);
+        ref readonly var part = ref _parts[block];
+        switch (part.Kind)
+        {
+            case BoundPartKind.Number:
+                var numbers = part.Numbers.AsSpan(firstRow, rows);
+                for (int i = 0, d = 0; i < numbers.Length; i++, d += stride)
+                {
+                    destination[d] = (float)numbers[i];
+                }
+
+                break;
+            case BoundPartKind.DatePart:
+                var field = DateFields(part.Numbers!, firstRow, rows)[part.Which].AsSpan(0, rows);
+                for (int i = 0, d = 0; i < field.Length; i++, d += stride)
+                {
+                    destination[d] = field[i];
+                }
+
+                break;
+            default:
+                var codes = part.Codes.AsSpan(firstRow, rows);
+                var keys = part.KeyOfCode!;
+                for (int i = 0, d = 0; i < codes.Length; i++, d += stride)
+                {
+                    // Key 0 (missing or never seen) is −1: no slot of the block is hot.
+                    destination[d] = (int)keys[codes[i] + 1] - 1;
+                }
+
+                break;
+        }
+    }
+
     /// <summary>The bound table's arrays were refilled in place (a reused chunk): forget what was computed from their old rows.</summary>
     public void Refresh()
     {
         _dateColumn = null;
         _dateRow = -1;
+        _dateFieldsColumn = null;
+    }
+
+    private float[][] DateFields(double[] column, int firstRow, int rows)
+    {
+        if (ReferenceEquals(column, _dateFieldsColumn) && firstRow == _dateFieldsFirst && rows == _dateFieldsRows)
+        {
+            return _dateFields;
+        }
+
+        if (_dateFields[0].Length < rows)
+        {
+            for (var f = 0; f < _dateFields.Length; f++)
+            {
+                _dateFields[f] = GC.AllocateUninitializedArray<float>(rows);
+            }
+        }
+
+        for (var i = 0; i < rows; i++)
+        {
+            _dateInput.Timestamp = column[firstRow + i];
+            _dateParts(_dateInput, _dateOutput);
+            _dateFields[0][i] = _dateOutput.DatePartsHour;
+            _dateFields[1][i] = _dateOutput.DatePartsWeekday;
+            _dateFields[2][i] = _dateOutput.DatePartsMonth;
+            _dateFields[3][i] = _dateOutput.DatePartsDay;
+        }
+
+        (_dateFieldsColumn, _dateFieldsFirst, _dateFieldsRows) = (column, firstRow, rows);
+        return _dateFields;
     }
 
     private float DatePart(double[] column, int row, int which)

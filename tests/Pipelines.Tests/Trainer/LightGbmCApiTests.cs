@@ -345,6 +345,50 @@ public sealed class LightGbmCApiTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ReadCompiled_ColumnAtATime_EqualsMlNetsFeatureVectorsCollapsed(bool useCategoricalSplit)
+    {
+        // Date parts (NaN and out-of-range dates), numbers with NaN, airports missing or never seen, as one categorical column
+        // or one column per airport; labels missing only in rows 5,000–5,999, so that chunk is read row by row and the other
+        // nineteen a column at a time.
+        var table = FlightsLike(20_000, 3, unseen: true);
+        var delays = ((Pipelines.Data.NumericColumn)table["delay"]).Values.Select((d, i) => i is >= 5_000 and < 6_000 && i % 3 == 0 ? double.NaN : double.IsNaN(d) ? 1 : d).ToArray();
+        table = new Pipelines.Data.ColumnarTable([.. table.Columns.Where(c => c.Name != "delay"), new Pipelines.Data.NumericColumn("delay", delays)]);
+        var directory = Path.Combine(Path.GetTempPath(), "column-plan-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await Pipelines.Data.ColumnarFormat.WriteAsync(table, directory, CancellationToken.None);
+            var ml = new MLContext(1);
+            var train = new Pipelines.Data.ColumnarDataView(FlightsLike(2_000, 4));
+            var graph = new Pipelines.Tests.Transform.FlightsLikePreprocessing().Build(ml, null!).Fit(train);
+            var view = new Pipelines.Data.ColumnarDataView(table);
+            var featurizer = CompiledFeaturizer.TryCreate(graph, view.Schema, "Features", out var why);
+            Assert.True(featurizer is not null, why);
+            var layout = LightGbmFeatureLayout.For(graph.GetOutputSchema(view.Schema)["Features"], useCategoricalSplit);
+            Assert.Equal(useCategoricalSplit ? 7 : layout.SlotCount, layout.Columns);
+            Assert.NotNull(LightGbmColumnPlan.For(featurizer, layout));
+            var rule = RawLabelRule.For(view.Schema["delay"], new TrainerOptions { Task = TrainingTask.BinaryClassification, LabelColumn = "delay", PositiveAbove = 15 })!;
+
+            var expected = LightGbmMatrix.Read(graph.Transform(view), "Features", layout, long.MaxValue, CancellationToken.None, rule);
+            using var split = Pipelines.Data.ColumnarChunkReader.Open(directory, featurizer.InputColumns);
+            var actual = LightGbmMatrix.ReadCompiled(featurizer, split, delays, rule, layout, threads: 2, CancellationToken.None, chunkRows: 1_000);
+
+            Assert.Equal(20_000 - 333, actual.Rows);
+            Assert.Equal(expected.RowLabels.ToArray(), actual.RowLabels.ToArray());
+            var (e, a) = (expected.RowValues.ToArray(), actual.RowValues.ToArray());
+            var first = Enumerable.Range(0, e.Length).FirstOrDefault(i => !e[i].Equals(a[i]), -1);
+            Assert.True(first < 0, $"row {first / Math.Max(1, layout.Columns)}, column {first % Math.Max(1, layout.Columns)}: ML.NET {(first < 0 ? 0 : e[first])}, compiled {(first < 0 ? 0 : a[first])}");
+            Assert.Contains(a, v => v == (useCategoricalSplit ? -1 : 1));
+            Assert.Contains(a, float.IsNaN);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static IDataView OneHotFeatures()
     {
         var ml = new MLContext(0);
