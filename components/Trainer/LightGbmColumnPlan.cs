@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Pipelines.Components;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace Pipelines.Components;
 /// </summary>
 internal sealed class LightGbmColumnPlan
 {
+    private const int TileRows = 2_048;
     private readonly Step[] _steps;
     private readonly int _columns;
 
@@ -84,6 +87,18 @@ internal sealed class LightGbmColumnPlan
     /// <summary>Writes rows <paramref name="firstRow"/>.. (<paramref name="rows"/> of them) of <paramref name="reader"/> into
     /// <paramref name="destination"/>, row-major, every column of every row.</summary>
     public void Read(FeatureRowReader reader, int firstRow, int rows, Span<float> destination, ref float[] scratch)
+    {
+        // A tile of rows at a time: every column's pass over a tile stays in the core's cache. Column passes over a whole
+        // 65,536-row range (1.8 MB on the flights split) went through memory seven times, ≈ 7 ns per value.
+        for (var tile = 0; tile < rows; tile += TileRows)
+        {
+            var count = Math.Min(TileRows, rows - tile);
+            ReadTile(reader, firstRow + tile, count, destination.Slice(tile * _columns, count * _columns), ref scratch);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ReadTile(FeatureRowReader reader, int firstRow, int rows, Span<float> destination, ref float[] scratch)
     {
         foreach (var step in _steps)
         {

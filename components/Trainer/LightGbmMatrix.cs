@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Pipelines.Data;
@@ -198,26 +199,7 @@ internal sealed class LightGbmMatrix
         // last one kept are not read.
         var labels = new float[count];
         var firstPlace = new int[((count + rangeRows - 1) / rangeRows) + 1];
-        var kept = 0;
-        for (var r = 0; r < count; r++)
-        {
-            if (kept == maxRows)
-            {
-                count = r;
-                break;
-            }
-
-            if (r % rangeRows == 0)
-            {
-                firstPlace[r / rangeRows] = kept;
-            }
-
-            var label = rawLabel.Label(rawLabels[r]);
-            if (!float.IsNaN(label))
-            {
-                labels[kept++] = label;
-            }
-        }
+        var kept = ReadLabels(rawLabels, rawLabel, rangeRows, maxRows, labels, firstPlace, ref count);
 
         if ((long)kept * columns > int.MaxValue)
         {
@@ -268,6 +250,34 @@ internal sealed class LightGbmMatrix
         return new LightGbmMatrix(values, labels, kept, columns, []);
     }
 
+    /// <summary>The labels of the rows that have one, and the place of each range's first such row; stops after
+    /// <paramref name="maxRows"/> of them (<paramref name="count"/> becomes the rows gone through). Returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ReadLabels(double[] rawLabels, RawLabelRule rawLabel, int rangeRows, long maxRows, float[] labels, int[] firstPlace, ref int count)
+    {
+        var kept = 0;
+        for (int i = 0, r = 0; r < count; i++)
+        {
+            firstPlace[i] = kept;
+            for (var end = Math.Min(count, r + rangeRows); r < end; r++)
+            {
+                if (kept == maxRows)
+                {
+                    count = r;
+                    return kept;
+                }
+
+                var label = rawLabel.Label(rawLabels[r]);
+                if (!float.IsNaN(label))
+                {
+                    labels[kept++] = label;
+                }
+            }
+        }
+
+        return kept;
+    }
+
     /// <summary>One feature vector into its LightGBM columns.</summary>
     internal static void Collapse(in VBuffer<float> vector, LightGbmFeatureLayout layout, Span<float> row)
     {
@@ -307,6 +317,7 @@ internal sealed class LightGbmMatrix
     }
 
     /// <summary>A sparse feature vector (ascending slots; the others are 0) into its LightGBM columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CollapseSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> slotValues, LightGbmFeatureLayout layout, Span<float> row)
     {
         var starts = layout.ColumnStarts;

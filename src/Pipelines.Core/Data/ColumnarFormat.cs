@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -277,6 +278,7 @@ public static class ColumnarFormat
     }
 
     /// <summary>Throws when a code is outside the dictionary (−1 is missing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CheckCodes(ReadOnlySpan<int> codes, int dictionarySize, string path)
     {
         foreach (var code in codes)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Pipelines;
 
 /// <summary>Reads rows of <see cref="FeatureRows"/> as sparse feature vectors; one per thread (it keeps scratch state).</summary>
@@ -23,6 +25,7 @@ public sealed class FeatureRowReader
     /// many: every number and date part (NaN when missing), and the hot slot of each one-hot block that has one; the slots not
     /// written are 0. The spans hold at least <see cref="CompiledFeaturizer.MaxEntries"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Read(int row, Span<int> slots, Span<float> values)
     {
         var n = 0;
@@ -59,6 +62,7 @@ public sealed class FeatureRowReader
     /// value (NaN when missing), or a one-hot block's hot slot counted from the block's first (−1 when none is hot). A block at
     /// a time, without <see cref="Read"/>'s dispatch over the parts for every row: the same values, several times faster.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReadBlock(int block, int firstRow, int rows, Span<float> destination, int stride)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
@@ -109,6 +113,7 @@ public sealed class FeatureRowReader
         _dateFieldsColumn = null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float[][] DateFields(double[] column, int firstRow, int rows)
     {
         if (ReferenceEquals(column, _dateFieldsColumn) && firstRow == _dateFieldsFirst && rows == _dateFieldsRows)
