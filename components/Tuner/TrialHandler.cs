@@ -31,6 +31,7 @@ internal sealed class TrialHandler : ISubtaskHandler
         };
         var options = baseOptions with { Algorithm = HyperParameterOverrides.Apply(baseOptions.Algorithm, overrides, $"trial of node '{_tuner.Id}'") };
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        TrialDeadline? timer = null;
         if (trial.Deadline is { } deadline)
         {
             var left = deadline - DateTimeOffset.UtcNow;
@@ -39,8 +40,11 @@ internal sealed class TrialHandler : ISubtaskHandler
                 throw new TimeoutException($"{OutOfTime}: it ended at {deadline:u}, before this trial started; it was not run.");
             }
 
-            budget.CancelAfter(left);
+            // Not budget.CancelAfter: its callback waits for a free thread-pool thread, which a fit can keep from it (TrialDeadline).
+            timer = new TrialDeadline(budget, left);
         }
+
+        using var deadlineTimer = timer;
 
         var scratch = Path.Combine(Path.GetTempPath(), "pipelines-trials", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(scratch);

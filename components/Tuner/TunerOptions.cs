@@ -27,7 +27,7 @@ public sealed record TunerOptions
 
     /// <summary>How long tuning may take, from the Tuner's start: no trial starts after it and a running one is stopped within an
     /// iteration (the C API engine after its current one; ML.NET's LightGBM trainer through its cancelled context, see
-    /// <c>MLContextCancellation</c>; FastTree gets the same context but is not reliably stopped, see the Tuner's README). The best
+    /// <c>MLContextCancellation</c>; FastTree within a few iterations the same way, see the Tuner's README). The best
     /// trial of the last round in which any finished wins; a budget that ends before any first-round trial finishes is an error
     /// saying so. The deadline is a UTC time, read by each worker's clock.</summary>
     public TimeSpan? TimeBudget { get; init; }

@@ -5,9 +5,9 @@ namespace Pipelines.Tests;
 /// <list type="bullet">
 /// <item>those that read how this process's memory is mapped (a GC triggered by a test on another thread may decommit and
 /// remap, without the advice, the very memory they check);</item>
-/// <item>those that wait for a timer to cancel a fit, so that the parallel tests' blocking fits do not compete with the
-/// timer's callback for thread-pool threads (a suspicion, not a proven cause: FastTree's budget test still failed alone in a
-/// clean-clone CI run, see TrialHandlerTests).</item>
+/// <item>those that wait for a deadline to cancel a fit within seconds (TrialHandlerTests), so that the parallel tests' load
+/// does not stretch them. Their FastTree case failed in CI for another reason, found 2026-12-02: the deadline was a
+/// thread-pool timer, which the fit itself kept from running (TrialDeadline).</item>
 /// </list>
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
