@@ -121,6 +121,7 @@ public sealed class FeatureRowReader
             return _dateFields;
         }
 
+        _dateFieldsColumn = null; // until the arrays hold these rows
         if (_dateFields[0].Length < rows)
         {
             for (var f = 0; f < _dateFields.Length; f++)

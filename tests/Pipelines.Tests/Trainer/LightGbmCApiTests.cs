@@ -346,13 +346,14 @@ public sealed class LightGbmCApiTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task ReadCompiled_ColumnAtATime_EqualsMlNetsFeatureVectorsCollapsed(bool useCategoricalSplit)
+    [InlineData(true, 1_000)]
+    [InlineData(false, 1_000)]
+    [InlineData(true, 5_000)] // ranges of two full 2,048-row tiles and a partial one
+    public async Task ReadCompiled_ColumnAtATime_EqualsMlNetsFeatureVectorsCollapsed(bool useCategoricalSplit, int chunkRows)
     {
         // Date parts (NaN and out-of-range dates), numbers with NaN, airports missing or never seen, as one categorical column
-        // or one column per airport; labels missing only in rows 5,000–5,999, so that chunk is read row by row and the other
-        // nineteen a column at a time.
+        // or one column per airport; labels missing only in rows 5,000–5,999, so the chunk holding them is read row by row and the others
+        // a column at a time.
         var table = FlightsLike(20_000, 3, unseen: true);
         var delays = ((Pipelines.Data.NumericColumn)table["delay"]).Values.Select((d, i) => i is >= 5_000 and < 6_000 && i % 3 == 0 ? double.NaN : double.IsNaN(d) ? 1 : d).ToArray();
         table = new Pipelines.Data.ColumnarTable([.. table.Columns.Where(c => c.Name != "delay"), new Pipelines.Data.NumericColumn("delay", delays)]);
@@ -373,7 +374,7 @@ public sealed class LightGbmCApiTests
 
             var expected = LightGbmMatrix.Read(graph.Transform(view), "Features", layout, long.MaxValue, CancellationToken.None, rule);
             using var split = Pipelines.Data.ColumnarChunkReader.Open(directory, featurizer.InputColumns);
-            var actual = LightGbmMatrix.ReadCompiled(featurizer, split, delays, rule, layout, threads: 2, CancellationToken.None, chunkRows: 1_000);
+            var actual = LightGbmMatrix.ReadCompiled(featurizer, split, delays, rule, layout, threads: 2, CancellationToken.None, chunkRows);
 
             Assert.Equal(20_000 - 333, actual.Rows);
             Assert.Equal(expected.RowLabels.ToArray(), actual.RowLabels.ToArray());

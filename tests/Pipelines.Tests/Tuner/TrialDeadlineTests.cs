@@ -32,10 +32,22 @@ public sealed class TrialDeadlineTests
     {
         using var budget = new CancellationTokenSource();
 
-        new TrialDeadline(budget, TimeSpan.FromMilliseconds(200)).Dispose();
-        var cancelledLater = budget.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(600));
+        new TrialDeadline(budget, TimeSpan.FromSeconds(2)).Dispose();
+        var cancelledLater = budget.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(3));
 
         Assert.False(cancelledLater);
+    }
+
+    [Fact]
+    public void Deadline_LongerThanAWaitCanTake_WaitsWithoutFailing()
+    {
+        using var budget = new CancellationTokenSource();
+        var deadline = new TrialDeadline(budget, TimeSpan.FromDays(60));
+
+        deadline.Dispose();
+        deadline.Dispose();
+
+        Assert.False(budget.IsCancellationRequested);
     }
 
     [Fact]
